@@ -4,7 +4,7 @@ import dev.splitscope.engine.quant.QuantType;
 
 /**
  * One entry of the tensor directory. {@code dims} are in GGML order: dims[0] (ne0) is the row length,
- * the contiguous dimension. {@code offset} is relative to the start of the data section.
+ * the contiguous dimension. {@code offset} is relative to the start of the data section. Equality is by content.
  */
 public record GgufTensorInfo(String name, long[] dims, QuantType type, long offset) {
 
@@ -28,6 +28,22 @@ public record GgufTensorInfo(String name, long[] dims, QuantType type, long offs
         long n = 1;
         for (int i = 1; i < dims.length; i++) n = Math.multiplyExact(n, dims[i]);
         return n;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof GgufTensorInfo t && name.equals(t.name) && java.util.Arrays.equals(dims, t.dims)
+                && type == t.type && offset == t.offset;
+    }
+
+    @Override
+    public int hashCode() {
+        return (name.hashCode() * 31 + java.util.Arrays.hashCode(dims)) * 31 + java.util.Objects.hash(type, offset);
+    }
+
+    @Override
+    public String toString() {
+        return name + " " + type + " " + shapeString() + " @" + offset;
     }
 
     public String shapeString() {
