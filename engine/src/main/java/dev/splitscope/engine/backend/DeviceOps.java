@@ -1,0 +1,96 @@
+package dev.splitscope.engine.backend;
+
+import dev.splitscope.engine.quant.QuantType;
+
+/**
+ * The operations one device offers the executor, backend-neutral. Activations are f32 [tokens][width] buffers owned
+ * by the device; weights are uploaded once (zero-copy on the CPU). Calls on one device come from one host thread and
+ * run in order; {@link #synchronize()} waits for them.
+ */
+public interface DeviceOps extends AutoCloseable {
+
+    /** An activation buffer: up to {@code capacity} tokens of {@code width} floats. */
+    interface Act {
+        int width();
+
+        int capacity();
+    }
+
+    /** A weight matrix on the device; rows()×cols() in GGML order (cols = ne0). */
+    interface Weight {
+        WeightView view();
+    }
+
+    /** The KV cache shard of this device: kvHeads × headDim floats per cell, per layer. */
+    interface KvCache {
+        int cells();
+
+        int kvHeads();
+
+        /** Bytes this shard holds. */
+        long bytes();
+    }
+
+    /** Human-readable name, e.g. "cpu:1" or "cuda:0 (NVIDIA H200)". */
+    String name();
+
+    Act alloc(int capacity, int width);
+
+    Weight weight(WeightView view);
+
+    /** A KV shard holding {@code cells} positions for the layers marked in {@code layers} (the others stay empty). */
+    KvCache allocKv(boolean[] layers, int cells, int kvHeads, int headDim, QuantType kvType);
+
+    void upload(float[] src, int tokens, Act dst);
+
+    void download(Act src, int tokens, float[] dst);
+
+    /** Copies token row {@code srcToken} of src to row {@code dstToken} of dst (same width). */
+    void copyRow(Act src, int srcToken, Act dst, int dstToken);
+
+    /** out[t] = table row ids[t] (dequantized). */
+    void getRows(Weight table, int[] ids, Act out);
+
+    /** RMS norm over groups of {@code group} elements (the width, or the head size for q/k norm), times {@code w}. */
+    void rmsNorm(Act x, Weight w, float eps, int tokens, int group, Act out);
+
+    /** out[t][r] = Σ_c W[r][c] · x[t][c]. */
+    void matmul(Weight w, Act x, int tokens, Act out);
+
+    /** x[t] += bias. */
+    void addBias(Act x, Weight bias, int tokens);
+
+    /** out = a + b (out may alias a). */
+    void add(Act a, Act b, int tokens, Act out);
+
+    /** In-place rotary embedding of {@code heads} heads at positions pos0.. . */
+    void rope(Act x, int tokens, int heads, int headDim, int ropeDim, boolean neox, float theta, int pos0);
+
+    /**
+     * Causal attention of {@code qHeads} local query heads; writes k and v of positions pos0.. into layer
+     * {@code layer} of the cache first. Local query head i uses local kv head kvOf[i].
+     */
+    void attention(Act q, Act k, Act v, KvCache kv, int layer, int tokens, int pos0, int headDim, int[] kvOf, Act out);
+
+    /** out = silu(gate) * up. */
+    void swiglu(Act gate, Act up, int tokens, Act out);
+
+    /**
+     * Router: softmax over {@code nExpert} logits, top-k, renormalised when {@code renorm}. Writes k (expert id as float,
+     * weight) pairs per token into out (width 2k).
+     */
+    void moeRoute(Act logits, int tokens, int nExpert, int k, boolean renorm, Act out);
+
+    /**
+     * out[t] = Σ over the routed experts e of weight_e · down_e(silu(gate_e x) * up_e x), using this device's slice of
+     * every expert. gate/up/down are indexed by expert.
+     */
+    void moeFfn(Weight[] gate, Weight[] up, Weight[] down, Act x, Act route, int k, int tokens, Act out);
+
+    /** Waits until every queued operation has finished. */
+    void synchronize();
+
+    /** Frees device buffers; weights stay owned by the model. */
+    @Override
+    void close();
+}

@@ -1,0 +1,47 @@
+package dev.splitscope.engine.runtime;
+
+import dev.splitscope.engine.graph.Graph;
+import dev.splitscope.engine.graph.Node;
+import dev.splitscope.engine.model.ModelSpec;
+
+/**
+ * Along which dimension a node's output is split in a tensor-parallel layout: not at all (FULL, replicated), by query
+ * heads, by kv heads, by FFN rows, by vocabulary, or PARTIAL (full width, but a partial sum awaiting its REDUCE).
+ */
+public enum Axis {
+    FULL, Q, KV, FF, VOCAB, PARTIAL;
+
+    /** The axis of a node: from its weight's role, else inherited from its first input. */
+    public static Axis of(Node n, Graph g) {
+        return switch (n.op()) {
+            case MUL_MAT -> switch (n.weight()) {
+                case ATTN_Q -> Q;
+                case ATTN_K, ATTN_V -> KV;
+                case FFN_GATE, FFN_UP -> FF;
+                case ATTN_OUTPUT, FFN_DOWN -> PARTIAL;
+                case OUTPUT, TOKEN_EMBD -> VOCAB;
+                default -> FULL;
+            };
+            case ADD_BIAS, ROPE, ATTENTION, SWIGLU -> of(g.node(n.inputs()[0]), g);
+            case RMS_NORM -> n.layer() >= 0 && n.inputs().length > 0 && isHeadNorm(n) ? of(g.node(n.inputs()[0]), g) : FULL;
+            case MOE_FFN -> PARTIAL;
+            default -> FULL;
+        };
+    }
+
+    private static boolean isHeadNorm(Node n) {
+        return n.weight() == dev.splitscope.engine.model.TensorRole.ATTN_Q_NORM
+                || n.weight() == dev.splitscope.engine.model.TensorRole.ATTN_K_NORM;
+    }
+
+    /** The per-token width of a node's output on a device holding {@code r}. */
+    public int localWidth(Node n, ShardRanges r, ModelSpec s) {
+        return switch (this) {
+            case FULL, PARTIAL -> n.width();
+            case Q -> r.qHeads().size() * s.headDim();
+            case KV -> r.kvHeads().size() * s.headDim();
+            case FF -> r.ff().size();
+            case VOCAB -> r.vocab().size();
+        };
+    }
+}

@@ -1,0 +1,90 @@
+package dev.splitscope.engine.runtime;
+
+import dev.splitscope.engine.backend.DeviceOps;
+import dev.splitscope.engine.gguf.GgufFile;
+import dev.splitscope.engine.graph.Graph;
+import dev.splitscope.engine.graph.Node;
+import dev.splitscope.engine.model.ModelSpec;
+import dev.splitscope.engine.quant.QuantType;
+
+import java.util.List;
+
+/**
+ * A model's weights bound to devices with a layout and a KV cache, ready to run forward steps. The file stays
+ * owned by the caller; closing this frees the devices' buffers.
+ */
+public final class ModelRun implements AutoCloseable {
+    private final Graph graph;
+    private final Layout layout;
+    private final Executor executor;
+    private final int ctx;
+
+    /**
+     * @param devices   one DeviceOps per device of the layout (the run takes ownership)
+     * @param ctx       KV cache cells (context length)
+     * @param maxTokens largest batch evaluated in one step
+     */
+    public ModelRun(GgufFile file, Graph graph, Layout layout, List<DeviceOps> devices, int ctx, int maxTokens,
+                    ReduceType reduceType, QuantType kvType) {
+        if (devices.size() != layout.deviceCount())
+            throw new IllegalArgumentException("layout has " + layout.deviceCount() + " devices but " + devices.size() + " were given");
+        this.graph = graph;
+        this.layout = layout;
+        this.ctx = ctx;
+        ModelSpec s = graph.spec();
+        Axis[] axes = new Axis[graph.size()];
+        for (Node n : graph.nodes()) axes[n.id()] = layout.tensorParallel() ? Axis.of(n, graph) : Axis.FULL;
+        DeviceRun[] runs = new DeviceRun[devices.size()];
+        for (int d = 0; d < runs.length; d++) {
+            boolean[] here = new boolean[s.nLayer()];
+            for (int l = 0; l < s.nLayer(); l++) here[l] = layout.tensorParallel() || layout.layerDevice()[l] == d;
+            ShardRanges r = layout.tensorParallel() ? layout.shards()[d] : ShardRanges.whole(s);
+            runs[d] = new DeviceRun(d, devices.get(d), file, graph, r, axes, ctx, maxTokens, kvType, here);
+        }
+        this.executor = new Executor(graph, layout, runs, reduceType, maxTokens);
+    }
+
+    public Graph graph() {
+        return graph;
+    }
+
+    public Layout layout() {
+        return layout;
+    }
+
+    public int contextLength() {
+        return ctx;
+    }
+
+    public List<Split> splits() {
+        return executor.splits();
+    }
+
+    public List<StepTiming> lastTimings() {
+        return executor.lastTimings();
+    }
+
+    /** Logits of the last of {@code ids}, evaluated at positions pos0.. (the KV cache keeps earlier positions). */
+    public float[] forward(int[] ids, int pos0) {
+        if (pos0 + ids.length > ctx)
+            throw new IllegalArgumentException("context full: positions up to " + (pos0 + ids.length) + " requested, context length is " + ctx);
+        return executor.forward(ids, pos0);
+    }
+
+    /** Per device: weight bytes read, KV bytes held. */
+    public long[][] memoryByDevice() {
+        DeviceRun[] runs = executor.devices();
+        long[][] m = new long[runs.length][];
+        for (int d = 0; d < runs.length; d++) m[d] = new long[]{runs[d].weights.bytes(), runs[d].kv.bytes()};
+        return m;
+    }
+
+    public List<String> deviceNames() {
+        return java.util.Arrays.stream(executor.devices()).map(r -> r.ops.name()).toList();
+    }
+
+    @Override
+    public void close() {
+        executor.close();
+    }
+}

@@ -1,0 +1,9 @@
+package dev.splitscope.engine.runtime;
+
+/**
+ * Measured time of one split in one forward step, and of the synchronisation that ended it.
+ *
+ * @param syncNanos  time spent in the reduce / concat / copy after the split (shared by the group)
+ * @param syncBytes  bytes that crossed between devices for that synchronisation
+ */
+public record StepTiming(int split, int group, int device, int tokens, long computeNanos, long syncNanos, long syncBytes) {}
