@@ -1,0 +1,58 @@
+package dev.splitscope.engine.runtime;
+
+import dev.splitscope.engine.Golden;
+import dev.splitscope.engine.TestModels;
+import dev.splitscope.engine.backend.DeviceOps;
+import dev.splitscope.engine.backend.cpu.CpuDeviceOps;
+import dev.splitscope.engine.gguf.GgufFile;
+import dev.splitscope.engine.model.Architectures;
+import dev.splitscope.engine.model.ModelSpec;
+import dev.splitscope.engine.quant.QuantType;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+/** Hand-made layouts (no planner): the executor's TP and layer paths give the golden ids. */
+class ExecutorTpSmokeTest {
+    private static Range even(int n, int parts, int i) {
+        return new Range(n * i / parts, n * (i + 1) / parts);
+    }
+
+    private static Layout graphLayout(ModelSpec s, int p) {
+        ShardRanges[] r = new ShardRanges[p];
+        for (int i = 0; i < p; i++)
+            r[i] = new ShardRanges(even(s.nHead(), p, i), even(s.nHeadKv(), p, i), even(s.nFf(), p, i), even(s.nFfExp(), p, i), even(s.nVocab(), p, i));
+        return new Layout(true, r, null);
+    }
+
+    private static int[] run(String path, Layout layout, int p) throws Exception {
+        Golden golden = Golden.of("stories260K.gguf");
+        try (GgufFile f = GgufFile.open(TestModels.file(path))) {
+            var arch = Architectures.forName(f.architecture());
+            ModelSpec s = arch.readSpec(f.metadata(), 512).withTiedOutput(false);
+            List<DeviceOps> devs = new ArrayList<>();
+            for (int i = 0; i < p; i++) devs.add(new CpuDeviceOps("cpu:" + i, 1));
+            Layout l = layout != null ? layout : graphLayout(s, p);
+            try (ModelRun run = new ModelRun(f, arch.buildGraph(s), l, devs, 128, 64, ReduceType.F32, QuantType.F32)) {
+                return GreedyGoldenTest.greedy(run, golden.promptIds(), 32, null);
+            }
+        }
+    }
+
+    @Test
+    void graphSplitOnTwoAndFourDevicesGivesGoldenIds() throws Exception {
+        int[] want = java.util.Arrays.copyOf(Golden.of("stories260K.gguf").greedyIds(), 32);
+        assertArrayEquals(want, run("stories260K.gguf", null, 2));
+        assertArrayEquals(want, run("stories260K.gguf", null, 4));
+        assertArrayEquals(want, run("derived/stories260K-moe4-split-all4.gguf", null, 2));
+    }
+
+    @Test
+    void layerSplitGivesGoldenIds() throws Exception {
+        int[] want = java.util.Arrays.copyOf(Golden.of("stories260K.gguf").greedyIds(), 32);
+        assertArrayEquals(want, run("stories260K.gguf", new Layout(false, null, new int[]{0, 0, 1, 1, 2}), 3));
+    }
+}
