@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a JDK >= 25: mvn -B verify.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$here/find-java.sh"
+java_bin="$(find_java25)"
+export JAVA_HOME="$(dirname "$(dirname "$java_bin")")"
+cd "$here/.."
+exec mvn -B verify "$@"
