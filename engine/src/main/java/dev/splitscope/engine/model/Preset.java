@@ -9,6 +9,9 @@ import java.util.Locale;
  * the planner plans them without any file.
  */
 public enum Preset {
+    /** llama2.c's stories260K: tiny, for quick runs and tests without the real file. */
+    STORIES_260K("stories-260k", new ModelSpec("llama", "stories260K (synthetic)", 5, 64, 8, 4, 8, 172, 512, 512,
+            1e-5f, 10000f, 8, false, 0, 0, 0, false, false, false)),
     LLAMA_3_2_1B("llama-3.2-1b", new ModelSpec("llama", "Llama-3.2-1B (synthetic)", 16, 2048, 32, 8, 64, 8192, 128256, 131072,
             1e-5f, 500000f, 64, false, 0, 0, 0, false, false, true)),
     LLAMA3_8B("llama3-8b", new ModelSpec("llama", "Llama-3-8B (synthetic)", 32, 4096, 32, 8, 128, 14336, 128256, 8192,
