@@ -1,0 +1,116 @@
+package dev.splitscope.engine.cli;
+
+import dev.splitscope.engine.gguf.GgufFile;
+import dev.splitscope.engine.gguf.GgufFormatException;
+import dev.splitscope.engine.model.Preset;
+import dev.splitscope.engine.model.TensorDesc;
+import dev.splitscope.engine.quant.QuantType;
+import dev.splitscope.engine.synth.SyntheticModelWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code splitscope synth}: writes a GGUF with random weights in the shape of a preset model. */
+@Command(name = "synth", mixinStandardHelpOptions = true,
+        description = "Write a GGUF with random weights in the real shapes of a preset model.")
+public final class SynthCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec commandSpec;
+
+    @Option(names = "--preset", required = true, paramLabel = "NAME",
+            description = "Model shape: llama-3.2-1b, llama3-8b, llama3-70b, qwen3-0.6b, qwen3-30b-a3b, mixtral-8x7b.")
+    String preset;
+
+    @Option(names = "--type", defaultValue = "Q8_0", paramLabel = "TYPE",
+            description = "Type of the large tensors: F32, F16, BF16, Q8_0, Q4_0, Q4_K or Q6_K (default: ${DEFAULT-VALUE}).")
+    String type;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "The GGUF file to write.")
+    Path output;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Random seed; the same seed gives the same file (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--vocab", paramLabel = "VOCAB.gguf",
+            description = "Copy the tokenizer from this GGUF (the vocab size follows it); default: a byte-level vocabulary.")
+    Path vocab;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads generating weights (default: all cores).")
+    Integer threads;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = commandSpec.commandLine().getErr();
+        try {
+            return run(commandSpec.commandLine().getOut(), err);
+        } catch (IllegalArgumentException | UnsupportedOperationException | GgufFormatException | IOException e) {
+            err.println("splitscope synth: " + message(e));
+            err.flush();
+            return 1;
+        }
+    }
+
+    private int run(PrintWriter out, PrintWriter err) throws IOException {
+        Preset p = Preset.byId(preset);
+        QuantType qt = parseType(type);
+        SyntheticModelWriter w = new SyntheticModelWriter(p.spec, qt).seed(seed);
+        if (threads != null) w.threads(threads);
+        if (vocab != null) {
+            if (!Files.isRegularFile(vocab)) throw new IllegalArgumentException("vocab file " + vocab + " does not exist");
+            try (GgufFile v = GgufFile.openHeader(vocab)) {
+                if (!v.metadata().has("tokenizer.ggml.tokens"))
+                    throw new IllegalArgumentException(vocab + " has no tokenizer (no tokenizer.ggml.tokens)");
+                w.vocab(v.metadata());
+            }
+            if (w.spec().nVocab() != p.spec.nVocab())
+                err.printf("note: vocab size %d from %s replaces the preset's %d%n", w.spec().nVocab(), vocab, p.spec.nVocab());
+        }
+        Path parent = output.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) throw new IllegalArgumentException("directory " + parent + " does not exist");
+        List<TensorDesc> tensors = w.tensors();
+        long total = tensors.stream().mapToLong(TensorDesc::byteSize).sum();
+        err.printf("writing %s: %s, %d tensors, %.2f GiB of %s weights, seed %d%n", output, p.id, tensors.size(),
+                total / (double) (1L << 30), qt, seed);
+        long[] done = {0};
+        int[] shownTenth = {0};
+        w.progress((i, n, t) -> {
+            done[0] += t.byteSize();
+            int tenth = (int) (10 * done[0] / Math.max(1, total));
+            if (tenth > shownTenth[0] && i < n) {
+                shownTenth[0] = tenth;
+                err.printf("  %d%% (%d/%d tensors)%n", 10 * tenth, i, n);
+                err.flush();
+            }
+        });
+        long t0 = System.nanoTime();
+        long size = w.write(output);
+        out.printf("wrote %s (%,d bytes) in %.1f s%n", output, size, (System.nanoTime() - t0) / 1e9);
+        out.flush();
+        return 0;
+    }
+
+    private static QuantType parseType(String s) {
+        try {
+            return QuantType.valueOf(s.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown type '" + s + "'; synthetic models can be F32, F16, BF16, Q8_0, Q4_0, Q4_K or Q6_K");
+        }
+    }
+
+    private static String message(Exception e) {
+        String m = e.getMessage();
+        if (e instanceof java.nio.file.NoSuchFileException || e instanceof java.nio.file.AccessDeniedException)
+            return "cannot open " + m + " (" + e.getClass().getSimpleName() + ")";
+        return m != null ? m : e.toString();
+    }
+}
