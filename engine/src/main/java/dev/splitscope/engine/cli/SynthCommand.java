@@ -27,8 +27,8 @@ public final class SynthCommand implements Callable<Integer> {
     @Spec
     CommandSpec commandSpec;
 
-    @Option(names = "--preset", required = true, paramLabel = "NAME",
-            description = "Model shape: llama-3.2-1b, llama3-8b, llama3-70b, qwen3-0.6b, qwen3-30b-a3b, mixtral-8x7b.")
+    @Option(names = "--preset", required = true, paramLabel = "NAME", completionCandidates = PresetIds.class,
+            description = "Model shape, one of: ${COMPLETION-CANDIDATES}.")
     String preset;
 
     @Option(names = "--type", defaultValue = "Q8_0", paramLabel = "TYPE",
@@ -47,6 +47,14 @@ public final class SynthCommand implements Callable<Integer> {
 
     @Option(names = "--threads", paramLabel = "N", description = "Threads generating weights (default: all cores).")
     Integer threads;
+
+    /** The preset ids, for help and completion. */
+    static final class PresetIds implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Preset.ids().iterator();
+        }
+    }
 
     @Override
     public Integer call() {

@@ -1,5 +1,10 @@
 package dev.splitscope.engine.cli;
 
+import dev.splitscope.engine.TestModels;
+import dev.splitscope.engine.gguf.GgufFile;
+import dev.splitscope.engine.gguf.GgufTensorInfo;
+import dev.splitscope.engine.model.ModelSpec;
+import dev.splitscope.engine.model.Preset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -9,6 +14,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -26,6 +32,31 @@ class SynthCommandTest {
         String e = err.toString();
         assertFalse(e.contains("\tat ") || e.contains("Exception"), "no stack trace expected: " + e);
         return e;
+    }
+
+    @Test
+    void writesTheSmallStoriesPresetWithItsVocab() throws Exception {
+        Path f = tmp.resolve("s.gguf");
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int rc = new CommandLine(new SynthCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+                .execute("--preset", "stories-260k", "--type", "f32", "-o", f.toString(), "--seed", "5",
+                        "--vocab", TestModels.file("stories260K.gguf").toString(), "--threads", "1");
+        assertEquals(0, rc, err.toString());
+        assertTrue(out.toString().startsWith("wrote " + f), out.toString());
+        try (GgufFile g = GgufFile.openHeader(f); GgufFile real = GgufFile.openHeader(TestModels.file("stories260K.gguf"))) {
+            assertEquals(Preset.STORIES_260K.spec, ModelSpec.fromMetadata(g.metadata(), 0).withTiedOutput(false));
+            assertEquals(real.tensors().size(), g.tensors().size());
+            for (GgufTensorInfo t : real.tensors()) assertArrayEquals(t.dims(), g.tensor(t.name()).dims(), t.name());
+            assertEquals("llama", g.metadata().getString("tokenizer.ggml.model"));
+            assertArrayEquals(real.metadata().getStringArray("tokenizer.ggml.tokens"), g.metadata().getStringArray("tokenizer.ggml.tokens"));
+        }
+    }
+
+    @Test
+    void helpListsThePresets() {
+        StringWriter out = new StringWriter();
+        new CommandLine(new SynthCommand()).setOut(new PrintWriter(out)).execute("--help");
+        assertTrue(out.toString().contains("llama3-70b") && out.toString().contains("mixtral-8x7b"), out.toString());
     }
 
     @Test
