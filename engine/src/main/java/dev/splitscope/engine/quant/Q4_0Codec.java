@@ -10,9 +10,9 @@ import java.lang.foreign.MemorySegment;
  *   2  u8   qs[16]  low nibble of qs[j] is value j, high nibble is value j+16; x = (nibble - 8) * d
  * </pre>
  * The quantizer follows ggml's reference: the value of largest magnitude (first one on ties) maps to -8, so
- * d = max / -8, and q = min(15, trunc(x / d + 8.5)). The product x * (1/d) is formed exactly (in double), as
- * gguf-py does to stand in for the fused multiply-add the C reference gets from its compiler; this reproduces
- * gguf-py-made files.
+ * d = max / -8, and q = min(15, trunc(x * (1/d) + 8.5)). The sum x * (1/d) + 8.5 is rounded to float only once
+ * (exact product in double), as a fused multiply-add does in the compiled C reference and as gguf-py emulates it;
+ * this reproduces both tools' files.
  */
 public final class Q4_0Codec extends BlockCodec {
     public Q4_0Codec() {
@@ -55,7 +55,7 @@ public final class Q4_0Codec extends BlockCodec {
     }
 
     private static int quant(float x, float id) {
-        int q = (int) ((double) x * id + 8.5); // truncation toward zero; the argument is >= 0.5 here
+        int q = (int) (float) ((double) x * id + 8.5); // one rounding to float, then truncation; the sum is >= 0.5 here
         return Math.min(15, Math.max(0, q));
     }
 }
