@@ -4,7 +4,10 @@ import dev.splitscope.engine.TestModels;
 import dev.splitscope.engine.gguf.GgufFile;
 import dev.splitscope.engine.gguf.GgufMetadata;
 import dev.splitscope.engine.gguf.GgufTensorInfo;
+import dev.splitscope.engine.gguf.GgufValue;
 import dev.splitscope.engine.model.ModelSpec;
+import dev.splitscope.engine.model.Preset;
+import dev.splitscope.engine.model.TensorRole;
 import dev.splitscope.engine.model.TensorDesc;
 import dev.splitscope.engine.quant.QuantCodecs;
 import dev.splitscope.engine.quant.QuantType;
@@ -15,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -134,6 +138,22 @@ class SyntheticModelWriterTest {
                 assertEquals(w.spec(), ModelSpec.fromMetadata(g.metadata(), 0).withTiedOutput(false));
             }
         }
+    }
+
+    @Test
+    void everyPresetHasMetadataThatReadsBackToItsSpec() {
+        for (Preset p : Preset.values()) {
+            for (QuantType t : QuantCodecs.quantizable()) {
+                SyntheticModelWriter w = new SyntheticModelWriter(p.spec, t);
+                Map<String, GgufValue> kv = w.metadata(tmp.resolve(p.id + ".gguf")); // checks the round trip itself
+                assertEquals(p.spec, ModelSpec.fromMetadata(new GgufMetadata(tmp, kv), 0)
+                        .withTiedOutput(w.tensors().stream().noneMatch(d -> d.role() == TensorRole.OUTPUT)));
+                assertEquals(p.spec.nVocab(), kv.get("tokenizer.ggml.tokens").length());
+            }
+        }
+        long bytes70bQ4 = new SyntheticModelWriter(Preset.LLAMA3_70B.spec, QuantType.Q4_0).tensors().stream()
+                .mapToLong(TensorDesc::byteSize).sum();
+        assertEquals(39.5, bytes70bQ4 / 1e9, 1.0); // llama.cpp's Llama-3-70B Q4_0 is about 40 GB
     }
 
     @Test
