@@ -34,6 +34,7 @@ final class GgufHeaderReader {
     private static final int MIN_TENSOR_INFO_BYTES = 32;
     /** Smallest metadata entry: key length (8) + empty key + type (4) + a one-byte value. */
     private static final int MIN_KV_BYTES = 13;
+    private static final byte[] ZEROS = new byte[4096];
 
     record Header(int version, GgufMetadata metadata, List<GgufTensorInfo> tensors, int alignment, long dataOffset, long fileSize) {}
 
@@ -92,7 +93,7 @@ final class GgufHeaderReader {
                 int n = (int) Math.min(dst.remaining(), total - position);
                 int fromImage = (int) Math.max(0, Math.min(n, image.length - position));
                 if (fromImage > 0) dst.put(image, (int) position, fromImage);
-                for (int i = fromImage; i < n; i++) dst.put((byte) 0);
+                for (int z = n - fromImage; z > 0; z -= Math.min(z, ZEROS.length)) dst.put(ZEROS, 0, Math.min(z, ZEROS.length));
                 return n;
             }
         }).readHeader();
