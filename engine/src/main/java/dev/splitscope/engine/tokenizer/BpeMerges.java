@@ -15,6 +15,8 @@ final class BpeMerges {
     private final Map<String, Integer> extraIds = new HashMap<>();
     private final List<String> extraTexts = new ArrayList<>();
     private final LongIntMap ranks;
+    private final int[] mergeLeft, mergeRight;
+    /** The merged symbol of each rank plus one, filled on first use (0 = not looked up yet). */
     private final int[] result;
     private final int[] byteSymbols = new int[256];
 
@@ -22,6 +24,8 @@ final class BpeMerges {
         this.vocab = vocab;
         ranks = new LongIntMap(merges.length);
         result = new int[merges.length];
+        mergeLeft = new int[merges.length];
+        mergeRight = new int[merges.length];
         for (int r = 0; r < merges.length; r++) {
             String line = merges[r];
             // split at the first space after the first character, as llama.cpp does
@@ -29,7 +33,10 @@ final class BpeMerges {
             if (sp < 0) throw new IllegalArgumentException("tokenizer.ggml.merges[" + r + "] = '" + line
                     + "' is not 'left right' in " + where);
             String a = line.substring(0, sp), b = line.substring(sp + 1);
-            if (ranks.putIfAbsent(pair(symbol(a), symbol(b)), r)) result[r] = symbol(a + b);
+            int left = symbol(a), right = symbol(b);
+            mergeLeft[r] = left;
+            mergeRight[r] = right;
+            ranks.putIfAbsent(pair(left, right), r);
         }
         for (int b = 0; b < 256; b++) byteSymbols[b] = symbol(String.valueOf(ByteLevel.charOf(b)));
     }
@@ -38,8 +45,8 @@ final class BpeMerges {
         return ((long) left << 32) | (right & 0xffffffffL);
     }
 
-    /** The symbol id of a string, interning it if it is not a token. */
-    private int symbol(String s) {
+    /** The symbol id of a string, interning it if it is not a token (rare, hence synchronized). */
+    private synchronized int symbol(String s) {
         int id = vocab.idOf(s);
         if (id >= 0) return id;
         Integer e = extraIds.get(s);
@@ -55,8 +62,13 @@ final class BpeMerges {
         return ranks.get(pair(left, right));
     }
 
+    /** The symbol that merging a rank's pair makes; looked up lazily, which keeps loading fast. */
     int mergedSymbol(int rank) {
-        return result[rank];
+        int v = result[rank];
+        if (v != 0) return v - 1;
+        int id = symbol(text(mergeLeft[rank]) + text(mergeRight[rank]));
+        result[rank] = id + 1; // an idempotent int write: a race only repeats the lookup
+        return id;
     }
 
     int byteSymbol(int b) {
@@ -68,7 +80,10 @@ final class BpeMerges {
     }
 
     String text(int symbol) {
-        return isToken(symbol) ? vocab.texts[symbol] : extraTexts.get(symbol - vocab.size());
+        if (isToken(symbol)) return vocab.texts[symbol];
+        synchronized (this) {
+            return extraTexts.get(symbol - vocab.size());
+        }
     }
 
     int size() {

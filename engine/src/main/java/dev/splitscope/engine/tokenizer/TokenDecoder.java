@@ -20,6 +20,17 @@ public final class TokenDecoder {
         this.renderSpecial = renderSpecial;
     }
 
+    /**
+     * Continues after a token that was not pushed (typically the last prompt token), so that the leading-space
+     * rule treats the next token as mid-text unless {@code previousId} is a special token; -1 means the start.
+     */
+    public TokenDecoder startAfter(int previousId) {
+        if (previousId < 0) { boundary = true; return this; }
+        int t = tokenizer.tokenType(previousId);
+        boundary = t == TokenType.CONTROL || t == TokenType.USER_DEFINED || t == TokenType.UNKNOWN;
+        return this;
+    }
+
     /** Adds one token and returns the text it completes (possibly empty). */
     public String push(int id) {
         byte[] b = tokenizer.pieceBytes(id, renderSpecial);

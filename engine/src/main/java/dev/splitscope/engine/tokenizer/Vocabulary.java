@@ -25,7 +25,6 @@ final class Vocabulary {
     final float[] scores;
     final byte[] types;
     final Map<String, Integer> ids;
-    final int maxTokenBytes;
     int bos, eos, eot = -1, eom = -1, unk, sep = -1, pad = -1;
     boolean addBos, addEos, addSpacePrefix;
     final BitSet eog = new BitSet();
@@ -40,15 +39,12 @@ final class Vocabulary {
         if (n == 0) throw new IllegalArgumentException("tokenizer.ggml.tokens is empty in " + m.file());
         texts = new String[n];
         ids = new HashMap<>(n * 2);
-        int maxBytes = 0;
         for (int i = 0; i < n; i++) {
             // llama.cpp replaces empty token texts so that every text maps back to one id
             String t = raw[i].isEmpty() ? "[EMPTY_" + i + "]" : raw[i];
             texts[i] = t;
             ids.put(t, i);
-            maxBytes = Math.max(maxBytes, utf8Length(t));
         }
-        maxTokenBytes = maxBytes;
         scores = m.has("tokenizer.ggml.scores") ? checkLength(m, "tokenizer.ggml.scores", m.getFloatArray("tokenizer.ggml.scores"), n) : new float[n];
         types = new byte[n];
         if (m.has("tokenizer.ggml.token_type")) {

@@ -32,6 +32,22 @@ final class VocabVectors {
         }
     }
 
+    private static final java.util.Map<Path, Tokenizer> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A tokenizer loaded once per test JVM (the large vocabularies take a moment to load). */
+    static Tokenizer cached(Path gguf) throws IOException {
+        Tokenizer t = CACHE.get(gguf);
+        if (t == null) {
+            t = load(gguf);
+            CACHE.put(gguf, t);
+        }
+        return t;
+    }
+
+    static Tokenizer cached(String relative) throws IOException {
+        return cached(dev.splitscope.engine.TestModels.file(relative));
+    }
+
     static Tokenizer load(Path gguf) throws IOException {
         try (GgufFile f = GgufFile.openHeader(gguf)) {
             return Tokenizers.fromMetadata(f.metadata());

@@ -27,7 +27,7 @@ class VocabVectorsTest {
 
     private static void checkFile(Path gguf) throws IOException {
         long t0 = System.nanoTime();
-        Tokenizer tok = VocabVectors.load(gguf);
+        Tokenizer tok = VocabVectors.cached(gguf);
         long t1 = System.nanoTime();
         List<VocabVectors.Case> cases = VocabVectors.cases(gguf);
         StringBuilder failures = new StringBuilder();

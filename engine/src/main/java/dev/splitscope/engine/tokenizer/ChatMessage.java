@@ -1,0 +1,23 @@
+package dev.splitscope.engine.tokenizer;
+
+import java.util.Objects;
+
+/** One turn of a conversation for a {@link ChatTemplate}: a role such as {@code user} and its text. */
+public record ChatMessage(String role, String content) {
+    public ChatMessage {
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(content, "content");
+    }
+
+    public static ChatMessage system(String content) {
+        return new ChatMessage("system", content);
+    }
+
+    public static ChatMessage user(String content) {
+        return new ChatMessage("user", content);
+    }
+
+    public static ChatMessage assistant(String content) {
+        return new ChatMessage("assistant", content);
+    }
+}
