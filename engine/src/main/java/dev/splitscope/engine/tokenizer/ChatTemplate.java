@@ -44,6 +44,7 @@ public final class ChatTemplate {
                         .withParseWhitespaceControlStrictly(true)
                         .withUsePyishObjectMapper(true)
                         .withKeepNullableLoopValues(true)
+                        .withUseTrimmingForNotesAndExpressions(true)
                         .build())
                 .build();
         jinjava = new Jinjava(config);
