@@ -109,6 +109,20 @@ class SpecialTokensTest {
     }
 
     @Test
+    void syntheticModelsByteLevelVocabulary() {
+        // the vocabulary the synth writer gives synthetic models: 256 byte tokens, no merges
+        Map<String, GgufValue> kv = new LinkedHashMap<>();
+        dev.splitscope.engine.synth.ByteLevelVocab.put(kv, 300);
+        Tokenizer tok = Tokenizers.fromMetadata(new GgufMetadata(Path.of("synth.gguf"), kv));
+        String text = "Grüße, 世界 🦙";
+        int[] ids = tok.encode(text, true, false);
+        assertEquals(dev.splitscope.engine.synth.ByteLevelVocab.BOS, ids[0]);
+        assertEquals(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1, ids.length, "one token per byte");
+        assertEquals(text, tok.decode(ids));
+        assertTrue(tok.isEog(dev.splitscope.engine.synth.ByteLevelVocab.EOS));
+    }
+
+    @Test
     void badSpecialIdsFallBackToDefaults() throws Exception {
         // stories260K stores seperator/padding ids as UINT32 -1
         Tokenizer tok = VocabVectors.cached("stories260K.gguf");
