@@ -48,12 +48,11 @@ final class GraphSharder {
         boolean[] rep = new boolean[p];
         attention(q, kv, rep);
         Range[] ff = has(TensorRole.FFN_DOWN, TensorRole.FFN_UP) && spec.nFf() > 0
-                ? cut("ff", "n_ff", spec.nFf(), widthChunk(spec.nFf(), TensorRole.FFN_DOWN), "") : empty(p);
+                ? cut("FFN columns", "n_ff", spec.nFf(), TensorRole.FFN_DOWN) : empty(p);
         Range[] exp = has(TensorRole.FFN_DOWN_EXPS, TensorRole.FFN_UP_EXPS) && spec.nFfExp() > 0
-                ? cut("expert ff", "n_ff_exp", spec.nFfExp(), widthChunk(spec.nFfExp(), TensorRole.FFN_DOWN_EXPS),
-                " of any expert") : empty(p);
+                ? cut("slice of any expert", "n_ff_exp", spec.nFfExp(), TensorRole.FFN_DOWN_EXPS) : empty(p);
         Range[] vocab = has(TensorRole.OUTPUT) || spec.tiedOutput()
-                ? cut("vocab", "n_vocab", spec.nVocab(), RangeSplitter.gcd(spec.nVocab(), 16), " of the lm_head") : empty(p);
+                ? cut("lm_head rows", "n_vocab", spec.nVocab(), null) : empty(p);
         List<DeviceShard> shards = new ArrayList<>();
         for (int d = 0; d < p; d++) shards.add(new DeviceShard(d, q[d], kv[d], rep[d], ff[d], exp[d], vocab[d]));
         return new Result(shards, issues);
@@ -74,10 +73,10 @@ final class GraphSharder {
                 kv[d] = g[d];
                 q[d] = g[d].times(gqa);
             }
-            reportEmpty("attention", "n_head_kv", nKv, groupsPerChunk, g, "",
-                    groupsPerChunk > 1 ? " (" + groupsPerChunk + " groups per chunk so that attn_output's column slices are whole "
-                            + block + "-wide blocks)" : "");
-            reportImbalance("attention", "n_head_kv", nKv, groupsPerChunk, g);
+            String why = groupsPerChunk > 1 ? " (" + groupsPerChunk + " kv groups per chunk, so that attn_output's column "
+                    + "slices are whole " + block + "-wide blocks)" : "";
+            if (!reportEmpty("attention heads", "n_head_kv", nKv, groupsPerChunk, g, why, block))
+                reportImbalance("attention", "n_head_kv", nKv, groupsPerChunk, g);
             return;
         }
         Range[] h = RangeSplitter.split(nHead, headsPerChunk, fr);
@@ -88,8 +87,8 @@ final class GraphSharder {
         }
         for (int d = 0; d < fr.length; d++)
             for (int e = 0; e < fr.length; e++) if (e != d && kv[d].overlaps(kv[e])) rep[d] = true;
-        reportEmpty("attention", "n_head", nHead, headsPerChunk, h, "", "");
-        reportImbalance("attention", "n_head", nHead, headsPerChunk, h);
+        if (!reportEmpty("attention heads", "n_head", nHead, headsPerChunk, h, "", block))
+            reportImbalance("attention", "n_head", nHead, headsPerChunk, h);
         if (IntStream.range(0, rep.length).anyMatch(d -> rep[d]))
             issues.add(PlanIssue.warning(PlanIssue.KV_REPLICATED, String.format(Locale.ROOT,
                     "%d active devices, %d kv heads: query heads are split in chunks of %d and each device holds the kv "
@@ -106,30 +105,34 @@ final class GraphSharder {
         return u;
     }
 
-    /** Chunk over a width dimension: gcd(n, max(16, block of the row-parallel matrix)). */
-    private int widthChunk(int n, TensorRole rowParallel) {
-        return RangeSplitter.gcd(n, Math.max(16, blockOf(rowParallel)));
-    }
-
-    private Range[] cut(String what, String dimName, int n, int chunk, String ofWhat) {
+    /**
+     * Cuts [0, n) at gcd(n, max(16, block of the row-parallel matrix)), or gcd(n, 16) without one (vocab rows): the
+     * largest chunk that tiles n exactly and keeps the row-parallel matrix's column slices on whole blocks.
+     */
+    private Range[] cut(String noun, String dimName, int n, TensorRole rowParallel) {
+        int block = rowParallel == null ? 1 : blockOf(rowParallel);
+        int chunk = RangeSplitter.gcd(n, Math.max(16, block));
         Range[] r = RangeSplitter.split(n, chunk, fr);
-        reportEmpty(what, dimName, n, chunk, r, ofWhat, "");
-        reportImbalance(what, dimName, n, chunk, r);
+        String why = block > 16 ? " (" + rowParallel.ggufName + " is stored in " + block + "-wide blocks)" : "";
+        if (!reportEmpty(noun, dimName, n, chunk, r, why, block)) reportImbalance(noun, dimName, n, chunk, r);
         return r;
     }
 
-    private void reportEmpty(String what, String dimName, int n, int chunk, Range[] r, String ofWhat, String why) {
+    /** Reports devices with a positive fraction and an empty range; true if there were any. */
+    private boolean reportEmpty(String noun, String dimName, int n, int chunk, Range[] r, String why, int block) {
         List<Integer> emptyDevices = IntStream.range(0, r.length).filter(d -> fr[d] > 0 && r[d].isEmpty()).boxed().toList();
-        if (emptyDevices.isEmpty()) return;
+        if (emptyDevices.isEmpty()) return false;
         int chunks = Math.ceilDiv(n, chunk);
+        boolean one = emptyDevices.size() == 1;
         String msg = String.format(Locale.ROOT,
-                "empty split: %s %d in chunks of %d%s gives %d chunk%s for %d devices, so device%s %s get%s no %s%s. "
-                        + "Use at most %d devices, a type with smaller blocks (Q8_0, Q4_0), split mode layer%s.",
-                dimName, n, chunk, why, chunks, chunks == 1 ? "" : "s", (int) IntStream.range(0, fr.length).filter(d -> fr[d] > 0).count(),
-                emptyDevices.size() == 1 ? "" : "s", emptyDevices.stream().map(String::valueOf).collect(Collectors.joining(", ")),
-                emptyDevices.size() == 1 ? "s" : "", what + " slice", ofWhat, chunks,
+                "empty split: %s %d in chunks of %d%s gives %d chunk%s for %d devices, so device%s %s get%s no %s. "
+                        + "Use at most %d devices, %ssplit mode layer%s.",
+                dimName, n, chunk, why, chunks, chunks == 1 ? "" : "s", IntStream.range(0, fr.length).filter(d -> fr[d] > 0).count(),
+                one ? "" : "s", emptyDevices.stream().map(String::valueOf).collect(Collectors.joining(", ")), one ? "s" : "",
+                noun, chunks, block > 32 ? "a type with 32-wide blocks (Q8_0, Q4_0), " : block > 1 ? "an unquantised type, " : "",
                 allowEmpty ? "" : ", or allow empty splits (the device then idles on this part)");
         issues.add(allowEmpty ? PlanIssue.warning(PlanIssue.EMPTY_SPLIT, msg) : PlanIssue.error(PlanIssue.EMPTY_SPLIT, msg));
+        return true;
     }
 
     private void reportImbalance(String what, String dimName, int n, int chunk, Range[] r) {

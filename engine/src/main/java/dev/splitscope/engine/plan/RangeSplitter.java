@@ -30,7 +30,7 @@ public final class RangeSplitter {
             if (fractions[d] == 0) continue;
             cum += fractions[d];
             j++;
-            long target = Math.round(cum / total * chunks);
+            long target = Math.round(cum / total * n / chunk); // nearest chunk boundary to the wanted element
             long lo = b[j - 1] + (atLeastOne ? 1 : 0), hi = chunks - (atLeastOne ? k - j : 0);
             b[j] = Math.max(lo, Math.min(hi, target));
         }
