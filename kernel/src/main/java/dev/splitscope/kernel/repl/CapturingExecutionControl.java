@@ -1,0 +1,73 @@
+package dev.splitscope.kernel.repl;
+
+import jdk.jshell.execution.LocalExecutionControl;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+
+/**
+ * JShell's local execution (snippets run in this JVM, stoppable through JShell's bytecode stop checks) that also
+ * keeps the last value as a live object, not only as a string, so tables and charts returned by a cell can be
+ * rendered richly. Snippet classes are loaded under {@code parent}, which holds the kernel and plugin classes, so
+ * objects that magics create have the same classes the snippets see.
+ */
+final class CapturingExecutionControl extends LocalExecutionControl {
+    /** The exec thread is started by the invoking thread, so it inherits the slot of the call in progress. */
+    private static final InheritableThreadLocal<Slot> SLOT = new InheritableThreadLocal<>();
+    private static final Method TRAMPOLINE;
+
+    static {
+        try {
+            TRAMPOLINE = CapturingExecutionControl.class.getDeclaredMethod("trampoline");
+            TRAMPOLINE.setAccessible(true);
+        } catch (NoSuchMethodException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static final class Slot {
+        volatile Method target;
+        volatile Object value;
+    }
+
+    private volatile Object lastValue;
+
+    CapturingExecutionControl(ClassLoader parent) {
+        super(parent);
+    }
+
+    @Override
+    protected String invoke(Method doitMethod) throws Exception {
+        Slot slot = new Slot();
+        slot.target = doitMethod;
+        SLOT.set(slot);
+        try {
+            String s = super.invoke(TRAMPOLINE);
+            lastValue = slot.value;
+            return s;
+        } finally {
+            SLOT.remove();
+        }
+    }
+
+    /** The object the last snippet produced (null for statements and declarations without a value). */
+    Object takeLastValue() {
+        Object v = lastValue;
+        lastValue = null;
+        return v;
+    }
+
+    /** Runs the snippet's do-it method on JShell's exec thread and keeps its result; rethrows the user's exception as is. */
+    @SuppressWarnings("unused")
+    private static Object trampoline() throws Throwable {
+        Slot slot = SLOT.get();
+        if (slot == null) throw new IllegalStateException("snippet invoked outside the kernel's JShell thread");
+        try {
+            Object v = slot.target.invoke(null);
+            slot.value = v;
+            return v;
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+}

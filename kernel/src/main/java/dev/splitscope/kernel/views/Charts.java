@@ -1,0 +1,82 @@
+package dev.splitscope.kernel.views;
+
+import dev.splitscope.kernel.spi.MimeBundle;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The kernel's charts, made with XChart and encoded offline as SVG: memory per device (stacked weights / KV /
+ * compute) and heat maps such as KV bytes by layer × device.
+ */
+public final class Charts {
+    static {
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    private Charts() {}
+
+    /** SVG plus a one-line text/plain description for front ends that cannot show images. */
+    public static MimeBundle bundle(Chart<?, ?> chart) {
+        return MimeBundle.text("<chart: " + chart.getTitle() + ">").svg(svg(chart));
+    }
+
+    public static String svg(Chart<?, ?> chart) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            VectorGraphicsEncoder.saveVectorGraphic(chart, bytes, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not encode the chart '" + chart.getTitle() + "' as SVG", e);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A stacked bar per device. {@code series} names the stacks (e.g. weights, KV, compute) and {@code values[s][d]}
+     * is series s on device d, in bytes; the axis shows MiB.
+     */
+    public static CategoryChart stackedMemory(String title, List<String> devices, List<String> series, double[][] values) {
+        if (series.size() != values.length)
+            throw new IllegalArgumentException(series.size() + " series names but " + values.length + " value rows");
+        CategoryChart chart = new CategoryChartBuilder().width(640).height(360).title(title)
+                .xAxisTitle("device").yAxisTitle("MiB").build();
+        chart.getStyler().setStacked(true);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setChartTitleVisible(true);
+        for (int s = 0; s < series.size(); s++) {
+            if (values[s].length != devices.size())
+                throw new IllegalArgumentException("series " + series.get(s) + " has " + values[s].length + " values for " + devices.size() + " devices");
+            List<Double> mib = new ArrayList<>();
+            for (double v : values[s]) mib.add(v / (1024.0 * 1024.0));
+            chart.addSeries(series.get(s), devices, mib);
+        }
+        return chart;
+    }
+
+    /** A heat map with {@code values[y][x]}; x and y are the category labels (e.g. devices and layers). */
+    public static HeatMapChart heatMap(String title, String xTitle, List<String> xs, String yTitle, List<String> ys, double[][] values) {
+        HeatMapChart chart = new HeatMapChartBuilder().width(640).height(Math.max(240, 60 + 18 * ys.size())).title(title)
+                .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        chart.getStyler().setPlotContentSize(1);
+        chart.getStyler().setShowValue(ys.size() * xs.size() <= 200);
+        List<Number[]> cells = new ArrayList<>();
+        for (int y = 0; y < ys.size(); y++) {
+            if (values[y].length != xs.size())
+                throw new IllegalArgumentException("row " + ys.get(y) + " has " + values[y].length + " values for " + xs.size() + " columns");
+            for (int x = 0; x < xs.size(); x++) cells.add(new Number[] {x, y, values[y][x]});
+        }
+        chart.addSeries(title, xs, ys, cells);
+        return chart;
+    }
+}
