@@ -90,6 +90,11 @@ abstract class BaseTokenizer implements Tokenizer {
     }
 
     @Override
+    public boolean addsBos() {
+        return vocab.addBos && vocab.bos >= 0;
+    }
+
+    @Override
     public int bos() {
         return vocab.bos;
     }

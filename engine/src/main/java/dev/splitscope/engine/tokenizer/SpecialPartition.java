@@ -28,9 +28,9 @@ final class SpecialPartition {
             int type = v.type(id);
             if (!parseSpecial && type != TokenType.USER_DEFINED) continue;
             String t = v.texts[id];
-            if (present == null) present = charsOf(text);
-            // cheap filters first: most special tokens do not occur at all
-            if (!present.get(t.charAt(0)) || !text.contains(t)) continue;
+            if (present == null) present = pairsOf(text);
+            // cheap filter first: most special tokens (e.g. thousands of [PAD...]) do not occur at all
+            if (!present.get(pairKey(t, 0)) || !text.contains(t)) continue;
             pieces = carve(pieces, text, t, id);
         }
         return pieces;
@@ -53,9 +53,23 @@ final class SpecialPartition {
         return out;
     }
 
-    private static BitSet charsOf(String text) {
-        BitSet b = new BitSet(256);
-        for (int i = 0; i < text.length(); i++) b.set(text.charAt(i));
+    /** Hashes of every character and every adjacent character pair of the text. */
+    private static BitSet pairsOf(String text) {
+        BitSet b = new BitSet(1 << 16);
+        for (int i = 0; i < text.length(); i++) {
+            b.set(pairKey(text, i));
+            b.set(singleKey(text.charAt(i)));
+        }
         return b;
+    }
+
+    /** The key of the pair starting at i, or of the lone last character. */
+    private static int pairKey(String s, int i) {
+        if (i + 1 >= s.length()) return singleKey(s.charAt(i));
+        return ((s.charAt(i) * 31) ^ (s.charAt(i + 1) * 0x9E37)) & 0xFFFF;
+    }
+
+    private static int singleKey(char c) {
+        return (c * 0x3B9F + 7) & 0xFFFF;
     }
 }

@@ -13,7 +13,13 @@ public interface Tokenizer {
      */
     int[] encode(String text, boolean addSpecial, boolean parseSpecial);
 
-    /** Decodes ids to text, leaving out CONTROL tokens; invalid UTF-8 becomes U+FFFD. */
+    /**
+     * Decodes ids to text, leaving out CONTROL tokens; invalid UTF-8 becomes U+FFFD. Where encoding adds a space
+     * prefix (SPM's add_space_prefix, and WordPiece), one leading space is dropped from a token that follows the
+     * start or a special token, so that {@code decode(encode(s, addSpecial, false)) == s} for lossless
+     * vocabularies. Unlike llama.cpp's detokenizer, this also drops the space after a leading BOS: llama.cpp
+     * renders [BOS, ▁Once] as "&lt;s&gt; Once" with specials shown, this gives "&lt;s&gt;Once".
+     */
     default String decode(int[] ids) {
         return decode(ids, false);
     }
@@ -42,6 +48,9 @@ public interface Tokenizer {
     boolean stripsLeadingSpace();
 
     int vocabSize();
+
+    /** Whether {@code encode(text, true, ...)} starts with BOS (tokenizer.ggml.add_bos_token, else the model's default). */
+    boolean addsBos();
 
     /** BOS id, or -1. */
     int bos();

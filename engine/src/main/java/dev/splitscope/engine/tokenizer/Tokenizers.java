@@ -44,7 +44,9 @@ public final class Tokenizers {
     }
 
     private static Tokenizer wordPiece(GgufMetadata m) {
-        Vocabulary v = new Vocabulary(m, "bert", m.getInt("tokenizer.ggml.cls_token_id", 101), -1, 100);
+        Vocabulary v = new Vocabulary(m, "bert", 101, -1, 100);
+        // BERT's sequence start is [CLS]; converters store it as cls_token_id rather than bos_token_id
+        if (!m.has("tokenizer.ggml.bos_token_id")) v.bos = v.special(m, "tokenizer.ggml.cls_token_id", v.bos);
         if (v.sep < 0) v.sep = v.idOf("[SEP]");
         v.finish(m, true, false, true);
         return new WordPieceTokenizer(v);

@@ -114,7 +114,7 @@ final class Vocabulary {
     }
 
     /** A special id from metadata; a missing or out-of-range value (e.g. UINT32 -1) keeps the default. */
-    private int special(GgufMetadata m, String key, int fallback) {
+    int special(GgufMetadata m, String key, int fallback) {
         int def = fallback >= 0 && fallback < texts.length ? fallback : -1;
         GgufValue v = m.get(key).orElse(null);
         if (v == null || v.isArray() || !(v.value() instanceof Number num)) return def;

@@ -22,6 +22,11 @@ final class WordPieceTokenizer extends BaseTokenizer {
     }
 
     @Override
+    public boolean addsBos() {
+        return vocab.bos >= 0;
+    }
+
+    @Override
     void addSuffix(IntList out) {
         int sep = vocab.sep >= 0 ? vocab.sep : vocab.eos;
         if (sep >= 0) out.add(sep);

@@ -45,6 +45,7 @@ class SpecialTokensTest {
         assertTrue(tok.isEog(151643) && tok.isEog(151645));
         int[] ids = tok.encode("<|im_start|>user\nhello<|im_end|>", true, true);
         assertEquals(151644, ids[0], "add_bos_token = false: no BOS");
+        assertFalse(tok.addsBos());
         assertEquals(151645, ids[ids.length - 1]);
         assertEquals("user\nhello", tok.decode(ids));
     }

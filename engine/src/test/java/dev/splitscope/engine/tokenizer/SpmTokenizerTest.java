@@ -33,6 +33,7 @@ class SpmTokenizerTest {
             int[] got = tok.encode(g.get("prompt").asText(), true, false);
             assertArrayEquals(ids(g.get("prompt_ids")), got, model + " prompt ids");
             assertEquals(1, tok.bos());
+            assertTrue(tok.addsBos());
             assertEquals(2, tok.eos());
             assertTrue(tok.isEog(2));
             assertFalse(tok.isEog(1));
