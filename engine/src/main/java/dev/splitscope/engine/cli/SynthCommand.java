@@ -1,9 +1,9 @@
 package dev.splitscope.engine.cli;
 
 import dev.splitscope.engine.gguf.GgufFile;
-import dev.splitscope.engine.gguf.GgufFormatException;
 import dev.splitscope.engine.model.Preset;
 import dev.splitscope.engine.model.TensorDesc;
+import dev.splitscope.engine.quant.QuantCodecs;
 import dev.splitscope.engine.quant.QuantType;
 import dev.splitscope.engine.synth.SyntheticModelWriter;
 import picocli.CommandLine.Command;
@@ -56,16 +56,10 @@ public final class SynthCommand implements Callable<Integer> {
         }
     }
 
+    /** Bad input surfaces as an exception that {@link Main} reports as one line (exit 2; --debug adds the trace). */
     @Override
-    public Integer call() {
-        PrintWriter err = commandSpec.commandLine().getErr();
-        try {
-            return run(commandSpec.commandLine().getOut(), err);
-        } catch (IllegalArgumentException | UnsupportedOperationException | GgufFormatException | IOException e) {
-            err.println("splitscope synth: " + message(e));
-            err.flush();
-            return 1;
-        }
+    public Integer call() throws IOException {
+        return run(commandSpec.commandLine().getOut(), commandSpec.commandLine().getErr());
     }
 
     private int run(PrintWriter out, PrintWriter err) throws IOException {
@@ -101,7 +95,13 @@ public final class SynthCommand implements Callable<Integer> {
             }
         });
         long t0 = System.nanoTime();
-        long size = w.write(output);
+        long size;
+        try {
+            size = w.write(output);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(output); // no half-written model left behind
+            throw e;
+        }
         out.printf("wrote %s (%,d bytes) in %.1f s%n", output, size, (System.nanoTime() - t0) / 1e9);
         out.flush();
         return 0;
@@ -111,14 +111,7 @@ public final class SynthCommand implements Callable<Integer> {
         try {
             return QuantType.valueOf(s.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown type '" + s + "'; synthetic models can be F32, F16, BF16, Q8_0, Q4_0, Q4_K or Q6_K");
+            throw new IllegalArgumentException("unknown type '" + s + "'; synthetic models can be " + QuantCodecs.quantizable());
         }
-    }
-
-    private static String message(Exception e) {
-        String m = e.getMessage();
-        if (e instanceof java.nio.file.NoSuchFileException || e instanceof java.nio.file.AccessDeniedException)
-            return "cannot open " + m + " (" + e.getClass().getSimpleName() + ")";
-        return m != null ? m : e.toString();
     }
 }

@@ -7,7 +7,6 @@ import dev.splitscope.engine.model.ModelSpec;
 import dev.splitscope.engine.model.Preset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -17,7 +16,6 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Bad input to {@code synth} exits non-zero with one clear line and no stack trace (the success path: SyntheticPresetTest). */
@@ -27,8 +25,11 @@ class SynthCommandTest {
 
     private String fails(String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();
-        int rc = new CommandLine(new SynthCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-        assertNotEquals(0, rc);
+        String[] full = new String[args.length + 1];
+        full[0] = "synth";
+        System.arraycopy(args, 0, full, 1, args.length);
+        int rc = Main.run(new PrintWriter(out), new PrintWriter(err), full);
+        assertEquals(Main.EXIT_BAD_INPUT, rc, err.toString());
         String e = err.toString();
         assertFalse(e.contains("\tat ") || e.contains("Exception"), "no stack trace expected: " + e);
         return e;
@@ -38,8 +39,7 @@ class SynthCommandTest {
     void writesTheSmallStoriesPresetWithItsVocab() throws Exception {
         Path f = tmp.resolve("s.gguf");
         StringWriter out = new StringWriter(), err = new StringWriter();
-        int rc = new CommandLine(new SynthCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-                .execute("--preset", "stories-260k", "--type", "f32", "-o", f.toString(), "--seed", "5",
+        int rc = Main.run(new PrintWriter(out), new PrintWriter(err), "synth", "--preset", "stories-260k", "--type", "f32", "-o", f.toString(), "--seed", "5",
                         "--vocab", TestModels.file("stories260K.gguf").toString(), "--threads", "1");
         assertEquals(0, rc, err.toString());
         assertTrue(out.toString().startsWith("wrote " + f), out.toString());
@@ -55,7 +55,7 @@ class SynthCommandTest {
     @Test
     void helpListsThePresets() {
         StringWriter out = new StringWriter();
-        new CommandLine(new SynthCommand()).setOut(new PrintWriter(out)).execute("--help");
+        Main.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "synth", "--help");
         assertTrue(out.toString().contains("llama3-70b") && out.toString().contains("mixtral-8x7b"), out.toString());
     }
 
@@ -63,6 +63,7 @@ class SynthCommandTest {
     void unknownPresetListsTheKnownOnes() {
         String e = fails("--preset", "llama-9t", "-o", tmp.resolve("x.gguf").toString());
         assertEquals(1, e.strip().lines().count(), e);
+        assertTrue(e.startsWith("splitscope synth: "), e);
         assertTrue(e.contains("llama-9t") && e.contains("qwen3-30b-a3b"), e);
     }
 

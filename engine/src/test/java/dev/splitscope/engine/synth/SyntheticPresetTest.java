@@ -1,6 +1,6 @@
 package dev.splitscope.engine.synth;
 
-import dev.splitscope.engine.cli.SynthCommand;
+import dev.splitscope.engine.cli.Main;
 import dev.splitscope.engine.gguf.GgufFile;
 import dev.splitscope.engine.gguf.GgufTensorInfo;
 import dev.splitscope.engine.model.ModelSpec;
@@ -10,7 +10,6 @@ import dev.splitscope.engine.model.TensorLayout;
 import dev.splitscope.engine.quant.QuantCodecs;
 import dev.splitscope.engine.quant.QuantType;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -34,8 +33,7 @@ class SyntheticPresetTest {
         try {
             StringWriter out = new StringWriter(), err = new StringWriter();
             long t0 = System.nanoTime();
-            int rc = new CommandLine(new SynthCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-                    .execute("--preset", "llama-3.2-1b", "--type", "Q8_0", "-o", f.toString(), "--seed", "1");
+            int rc = Main.run(new PrintWriter(out), new PrintWriter(err), "synth", "--preset", "llama-3.2-1b", "--type", "Q8_0", "-o", f.toString(), "--seed", "1");
             double writeS = (System.nanoTime() - t0) / 1e9;
             assertEquals(0, rc, err.toString());
             ModelSpec spec = Preset.LLAMA_3_2_1B.spec;
