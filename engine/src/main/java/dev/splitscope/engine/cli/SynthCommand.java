@@ -81,8 +81,9 @@ public final class SynthCommand implements Callable<Integer> {
         if (parent != null && !Files.isDirectory(parent)) throw new IllegalArgumentException("directory " + parent + " does not exist");
         List<TensorDesc> tensors = w.tensors();
         long total = tensors.stream().mapToLong(TensorDesc::byteSize).sum();
-        err.printf("writing %s: %s, %d tensors, %.2f GiB of %s weights, seed %d%n", output, p.id, tensors.size(),
-                total / (double) (1L << 30), qt, seed);
+        err.printf("writing %s: %s, %d tensors, %s of %s weights, seed %d%n", output, p.id, tensors.size(),
+                total >= 1L << 30 ? String.format("%.2f GiB", total / (double) (1L << 30)) : String.format("%.2f MiB", total / (double) (1L << 20)),
+                qt, seed);
         long[] done = {0};
         int[] shownTenth = {0};
         w.progress((i, n, t) -> {
