@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Communication of one forward step. Graph mode: two ring all-reduces per layer (after attn_output and ffn_down), each
+ * Communication of one forward step. Graph mode: the embedded tokens broadcast from device 0, two ring all-reduces per layer (after attn_output and ffn_down), each
  * moving 2(p-1)/p of the payload per device in 2(p-1) latency-bound steps, then a gather of the logits slices to
  * device 0. Layer mode: one copy of the f32 hidden state at every device boundary (and to the lm_head's device). None: nothing.
  */
@@ -26,6 +26,10 @@ final class CommEstimator {
             int p = (int) shards.stream().filter(d -> !d.isIdle()).count();
             if (p > 1) {
                 reducesPerLayer = 2;
+                long hidden = 4L * s.nEmbd() * o.batch();
+                if (!s.tiedOutput() || shards.stream().anyMatch(d -> !d.isIdle() && d.vocab().isEmpty()))
+                    steps.add(new CommStep(-1, "token_embd", CommStep.Kind.BROADCAST, 0, -1, hidden, (p - 1) * hidden,
+                            link.seconds((double) (p - 1) * hidden, 1)));
                 long payload = perReduce.get(o.reduceType());
                 long wire = 2L * (p - 1) * payload / p;
                 double t = link.seconds(wire, 2 * (p - 1));

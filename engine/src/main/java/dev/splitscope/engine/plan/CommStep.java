@@ -13,6 +13,8 @@ public record CommStep(int layer, String after, Kind kind, int fromDevice, int t
     public enum Kind {
         /** Sum of partial results, every device gets the sum (graph mode, after attn_output and ffn_down). */
         ALL_REDUCE,
+        /** Device 0's embedded tokens to every other device (graph mode: token_embd lives on device 0 only). */
+        BROADCAST,
         /** Every device's logits slice to device 0 (graph mode, after the lm_head). */
         GATHER,
         /** The hidden state from one device to the next (layer mode, at a device boundary). */

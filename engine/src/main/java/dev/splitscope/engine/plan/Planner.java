@@ -17,6 +17,11 @@ import java.util.Locale;
 public final class Planner {
     private Planner() {}
 
+    /** Plans a GGUF file's directory (see {@link TensorDirectory#fromGguf}). */
+    public static Plan plan(TensorDirectory dir, List<DeviceSpec> devices, PlanOptions o) {
+        return plan(dir.spec(), dir.tensors(), devices, o);
+    }
+
     public static Plan plan(ModelSpec spec, List<TensorDesc> tensors, List<DeviceSpec> devices, PlanOptions o) {
         // pass 1: validate the input and renumber the devices 0..p-1
         if (devices.isEmpty()) throw new IllegalArgumentException("no devices to plan for");

@@ -50,7 +50,8 @@ class StoriesPlanTest {
         assertEquals(new Sharding.Partial(0), down.sharding());
         assertEquals(84L * 64 * 4, down.bytes());
         assertEquals(2, p.comm().reducesPerLayer());
-        assertEquals(2 * 5 + 1, p.comm().steps().size());
+        assertEquals(1 + 2 * 5 + 1, p.comm().steps().size()); // embeddings broadcast, 2 reduces per layer, logits gather
+        assertEquals(1, p.comm().count(CommStep.Kind.BROADCAST));
         assertEquals(64L * 4, p.comm().bytesPerReduce().get(dev.splitscope.engine.quant.QuantType.F32));
         // 2 kv heads x head_dim 8 x (K+V) x 2 bytes (f16) x 5 layers
         assertEquals(320, p.kv().bytesPerToken(0));
