@@ -38,8 +38,14 @@ final class PlacementBuilder {
                 if (spec.tiedOutput() && last != 0) whole(t, last); // the tied lm_head reads token_embd on the last device
             } else if (t.layer() >= 0 && t.layer() < layerDevice.length) {
                 whole(t, layerDevice[t.layer()]);
+            } else if (t.role() == null) {
+                // an unknown top-level tensor (rope_freqs, ...) may be needed by any layer: every device that runs one
+                java.util.BitSet users = new java.util.BitSet();
+                users.set(0);
+                for (int d : layerDevice) users.set(d);
+                users.stream().forEach(d -> whole(t, d));
             } else {
-                whole(t, t.role() == null && t.layer() < 0 ? 0 : last);
+                whole(t, last);
             }
         }
     }

@@ -29,6 +29,19 @@ class TensorDirectoryTest {
     }
 
     @Test
+    void unknownTensorsAreReplicatedWhereLayersRun() {
+        var spec = dev.splitscope.engine.model.Preset.LLAMA3_8B.spec;
+        var tensors = new java.util.ArrayList<>(dev.splitscope.engine.model.TensorLayout.tensors(spec, QuantType.Q4_0));
+        tensors.add(TensorDirectory.describe(new GgufTensorInfo("rope_freqs.weight", new long[]{64}, QuantType.F32, 0)));
+        for (SplitMode mode : SplitMode.values()) {
+            Plan p = Planner.plan(spec, tensors, DeviceParser.parse("3x24GiB", 0), PlanOptions.of(mode));
+            PlanInvariants.check(p, tensors, "rope_freqs " + mode);
+            assertEquals(mode == SplitMode.NONE ? 1 : 3, p.placementsOf("rope_freqs.weight").size(), mode.toString());
+            assertTrue(p.has(PlanIssue.UNKNOWN_TENSOR));
+        }
+    }
+
+    @Test
     void storiesHeader() throws Exception {
         try (GgufFile f = GgufFile.openHeader(TestModels.file("stories260K.gguf"))) {
             TensorDirectory dir = TensorDirectory.fromGguf(f);
