@@ -26,6 +26,7 @@ import java.util.Properties;
         subcommands = {
                 InfoCommand.class,
                 SynthCommand.class,
+                PlanCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.splitscope.engine.gguf.GgufFile;
-import dev.splitscope.engine.gguf.GgufFormatException;
 import dev.splitscope.engine.model.ModelSpec;
 import dev.splitscope.engine.model.Preset;
 import dev.splitscope.engine.model.TensorDesc;
@@ -39,7 +38,7 @@ import java.util.concurrent.Callable;
 /**
  * {@code splitscope plan}: plans a preset or a GGUF file (header only, no weights mapped) on real or hypothetical
  * devices and prints the devices, shards or layers, placement, kv, comm tables and the issues, or the plan as JSON.
- * Exits 0 when the plan is usable, 3 when it has errors (does not fit, empty split), 1 on bad input.
+ * Exits 0 when the plan is usable, 1 when it has errors (does not fit, empty split), 2 on bad input (via {@link Main}).
  */
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = "Plan how a model splits over devices: placement, KV cache, memory and communication.")
@@ -95,18 +94,12 @@ public final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        try {
-            Plan plan = makePlan();
-            if (json) out.println(mapper().writeValueAsString(plan));
-            else out.print(new PlanReport(plan, allLayers, whatIfCtx != null ? whatIfCtx : plan.spec().ctxTrain()).render());
-            out.flush();
-            return plan.ok() ? 0 : 3;
-        } catch (IllegalArgumentException | IOException | GgufFormatException e) {
-            err.println("splitscope plan: " + e.getMessage());
-            err.flush();
-            return 1;
-        }
+        PrintWriter out = spec.commandLine().getOut();
+        Plan plan = makePlan();
+        if (json) out.println(mapper().writeValueAsString(plan));
+        else out.print(new PlanReport(plan, allLayers, whatIfCtx != null ? whatIfCtx : plan.spec().ctxTrain()).render());
+        out.flush();
+        return plan.ok() ? 0 : Main.EXIT_FAILURE;
     }
 
     /** Reads the model (preset or GGUF header), parses the devices and options, and plans. */
@@ -120,6 +113,8 @@ public final class PlanCommand implements Callable<Integer> {
             tensors = TensorLayout.tensors(ms, quantType(type, "--type"));
         } else {
             if (!Files.isRegularFile(model)) throw new IllegalArgumentException("no such file: " + model);
+            if (spec.commandLine().getParseResult().hasMatchedOption("--type"))
+                throw new IllegalArgumentException("--type applies to --preset only; a GGUF file has its own types");
             try (GgufFile f = GgufFile.openHeader(model)) {
                 TensorDirectory dir = TensorDirectory.fromGguf(f);
                 ms = dir.spec();

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.splitscope.engine.TestModels;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -18,10 +17,10 @@ class PlanCommandTest {
 
     private static Result run(String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cl = new CommandLine(new PlanCommand());
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int rc = cl.execute(args);
+        String[] all = new String[args.length + 1];
+        all[0] = "plan";
+        System.arraycopy(args, 0, all, 1, args.length);
+        int rc = Main.run(new PrintWriter(out), new PrintWriter(err), all);
         return new Result(rc, out.toString(), err.toString());
     }
 
@@ -53,9 +52,19 @@ class PlanCommandTest {
     }
 
     @Test
-    void notFittingExitsThree() {
+    void typeIsForPresetsOnly() {
+        Result r = run(TestModels.file("stories260K.gguf").toString(), "--type", "Q8_0", "--devices", "cpu:2");
+        assertEquals(Main.EXIT_BAD_INPUT, r.rc());
+        assertTrue(r.err().contains("--type applies to --preset only"), r.err());
+        Result noDevices = run("--preset", "llama3-70b");
+        assertEquals(Main.EXIT_BAD_INPUT, noDevices.rc());
+        assertTrue(noDevices.err().contains("--devices"), noDevices.err());
+    }
+
+    @Test
+    void notFittingExitsOne() {
         Result r = run("--preset", "llama3-70b", "--type", "F32", "--devices", "2x80GiB");
-        assertEquals(3, r.rc());
+        assertEquals(Main.EXIT_FAILURE, r.rc());
         assertTrue(r.out().contains("DOES_NOT_FIT") && r.out().contains("verdict: NOT OK"), r.out());
     }
 
@@ -69,9 +78,10 @@ class PlanCommandTest {
                 {"--preset", "llama3-70b", "--devices", "2x80GiB", "--tensor-split", "a,b"},
                 {"--preset", "llama3-70b", "--devices", "2x80GiB", "--tensor-split", "1,1,1"},
                 {"--preset", "llama3-70b", "--devices", "2x80GiB", "--reduce", "q4_0"},
-                {"--preset", "llama3-70b", "--devices", "2x80GiB", "--split", "diagonal"}}) {
+                {"--preset", "llama3-70b", "--devices", "2x80GiB", "--split", "diagonal"},
+                {"--preset", "llama3-70b", "--devices", "2x80GiB", "--ctx", "0"}}) {
             Result r = run(args);
-            assertEquals(1, r.rc(), String.join(" ", args));
+            assertEquals(Main.EXIT_BAD_INPUT, r.rc(), String.join(" ", args));
             assertTrue(r.err().startsWith("splitscope plan: "), r.err());
             assertEquals(1, r.err().strip().lines().count(), r.err());
         }
