@@ -38,19 +38,22 @@ class SyntheticPresetTest {
             assertEquals(0, rc, err.toString());
             ModelSpec spec = Preset.LLAMA_3_2_1B.spec;
             List<TensorDesc> want = TensorLayout.tensors(spec, QuantType.Q8_0);
-            assertEquals(want.stream().mapToLong(TensorDesc::byteSize).sum(), 1_313_351_680L, 100_000_000L);
+            long data = want.stream().mapToLong(TensorDesc::byteSize).sum();
+            assertEquals(1.3135e9, data, 0.001e9); // 1.24 B weights at 8.5 bits
+            assertTrue(Files.size(f) > data && Files.size(f) - data < (4 << 20), "header + padding " + (Files.size(f) - data));
 
-            long h0 = System.nanoTime();
-            try (GgufFile first = GgufFile.openHeader(f)) {
-                assertEquals(want.size(), first.tensors().size());
+            double headerMs = Double.MAX_VALUE; // best of three: the machine may be busy with other work
+            for (int i = 0; i < 3; i++) {
+                long h0 = System.nanoTime();
+                try (GgufFile g = GgufFile.openHeader(f)) {
+                    assertEquals(want.size(), g.tensors().size());
+                }
+                headerMs = Math.min(headerMs, (System.nanoTime() - h0) / 1e6);
             }
-            double coldMs = (System.nanoTime() - h0) / 1e6;
-            h0 = System.nanoTime();
+            System.out.printf("llama-3.2-1b Q8_0: %,d bytes written in %.1f s; header-only open %.1f ms%n",
+                    Files.size(f), writeS, headerMs);
+            assertTrue(headerMs < 500, "header-only open took " + headerMs + " ms");
             try (GgufFile g = GgufFile.openHeader(f)) {
-                double headerMs = (System.nanoTime() - h0) / 1e6;
-                System.out.printf("llama-3.2-1b Q8_0: %,d bytes written in %.1f s; header-only open %.1f ms (first, cold JIT %.1f ms)%n",
-                        Files.size(f), writeS, headerMs, coldMs);
-                assertTrue(headerMs < 500, "header-only open took " + headerMs + " ms");
                 ModelSpec back = ModelSpec.fromMetadata(g.metadata(), 0).withTiedOutput(!g.hasTensor("output.weight"));
                 assertEquals(spec, back);
                 assertEquals(want.size(), g.tensors().size());
