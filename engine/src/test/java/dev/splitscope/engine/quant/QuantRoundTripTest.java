@@ -109,6 +109,37 @@ class QuantRoundTripTest {
     }
 
     @Test
+    void q8_0RoundsHalfwayAwayFromZeroLikeCRoundf() {
+        float[] x = new float[32];
+        x[0] = 127f; // d = 1, so the quants are the values rounded
+        x[1] = 0.5f;
+        x[2] = -0.5f;
+        x[3] = 2.5f;
+        x[4] = -2.5f;
+        x[5] = -126.5f;
+        float[] y = roundTrip(QuantType.Q8_0, x);
+        assertEquals(1f, y[1]);
+        assertEquals(-1f, y[2]);
+        assertEquals(3f, y[3]);
+        assertEquals(-3f, y[4]);
+        assertEquals(-127f, y[5]);
+    }
+
+    @Test
+    void q4_0RoundsTheFusedSumToFloatBeforeTruncating() {
+        float[] x = new float[32];
+        x[0] = -8f;            // the largest magnitude maps to -8: d = 1
+        x[1] = 0.49999997f;    // 0.49999997 + 8.5 is 8.99999997, which is 9.0 in float: q = 9, not 8
+        x[2] = 0.4999f;        // clearly below the halfway point: q = 8
+        x[3] = 8f;             // the opposite extreme is clipped from 16 to 15
+        float[] y = roundTrip(QuantType.Q4_0, x);
+        assertEquals(-8f, y[0]);
+        assertEquals(1f, y[1]);
+        assertEquals(0f, y[2]);
+        assertEquals(7f, y[3]);
+    }
+
+    @Test
     void unsupportedTypesAreRefusedByName() {
         float[] y = new float[256];
         MemorySegment seg = MemorySegment.ofArray(new byte[1024]);
