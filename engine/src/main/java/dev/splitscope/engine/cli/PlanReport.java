@@ -122,7 +122,7 @@ final class PlanReport {
         int ctx = plan.kv().ctx();
         TextTable t = new TextTable("kv (" + lower(plan.kv().type()) + "; per device over all layers, then per layer"
                 + (allLayers ? "" : " for layer 0") + ")",
-                "layer", "device", "kv heads", "bytes/token", "at ctx " + ctx, "at ctx " + whatIfCtx);
+                "layer", "device", "kv heads", "bytes/token", "at ctx " + ctx, "what-if ctx " + whatIfCtx);
         for (DeviceSpec d : plan.devices()) {
             long per = plan.kv().bytesPerToken(d.index());
             t.row("all", d.index(), "", Units.bytes(per), Units.bytes(per * ctx), Units.bytes(per * whatIfCtx));
