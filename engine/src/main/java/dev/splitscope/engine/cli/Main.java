@@ -27,6 +27,7 @@ import java.util.Properties;
                 InfoCommand.class,
                 SynthCommand.class,
                 PlanCommand.class,
+                GenerateCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -1,5 +1,6 @@
 package dev.splitscope.engine.runtime;
 
+import dev.splitscope.engine.plan.DeviceShard;
 import dev.splitscope.engine.graph.Graph;
 import dev.splitscope.engine.graph.Node;
 import dev.splitscope.engine.model.ModelSpec;
@@ -35,13 +36,13 @@ public enum Axis {
     }
 
     /** The per-token width of a node's output on a device holding {@code r}. */
-    public int localWidth(Node n, ShardRanges r, ModelSpec s) {
+    public int localWidth(Node n, DeviceShard r, ModelSpec s) {
         return switch (this) {
             case FULL, PARTIAL -> n.width();
-            case Q -> r.qHeads().size() * s.headDim();
-            case KV -> r.kvHeads().size() * s.headDim();
-            case FF -> r.ff().size();
-            case VOCAB -> r.vocab().size();
+            case Q -> r.qHeads().length() * s.headDim();
+            case KV -> r.kvHeads().length() * s.headDim();
+            case FF -> r.ff().length();
+            case VOCAB -> r.vocab().length();
         };
     }
 }

@@ -1,5 +1,6 @@
 package dev.splitscope.engine.runtime;
 
+import dev.splitscope.engine.plan.DeviceShard;
 import dev.splitscope.engine.backend.DeviceOps;
 import dev.splitscope.engine.gguf.GgufFile;
 import dev.splitscope.engine.graph.Graph;
@@ -15,7 +16,7 @@ import dev.splitscope.engine.quant.QuantType;
 final class DeviceRun implements AutoCloseable {
     final int index;
     final DeviceOps ops;
-    final ShardRanges ranges;
+    final DeviceShard ranges;
     final DeviceWeights weights;
     final DeviceOps.KvCache kv;
     private final Graph graph;
@@ -26,7 +27,7 @@ final class DeviceRun implements AutoCloseable {
     private final int maxTokens;
     private DeviceOps.Weight[][][] experts; // [layer][gate, up, down][expert]
 
-    DeviceRun(int index, DeviceOps ops, GgufFile file, Graph graph, ShardRanges ranges, Axis[] axes,
+    DeviceRun(int index, DeviceOps ops, GgufFile file, Graph graph, DeviceShard ranges, Axis[] axes,
               int ctx, int maxTokens, QuantType kvType, boolean[] layersHere) {
         this.index = index;
         this.ops = ops;
@@ -37,8 +38,8 @@ final class DeviceRun implements AutoCloseable {
         this.maxTokens = maxTokens;
         this.weights = new DeviceWeights(file, spec, ranges, ops);
         this.acts = new DeviceOps.Act[graph.size()];
-        this.kvOf = ranges.kvOf(spec.gqaRatio());
-        this.kv = ops.allocKv(layersHere, ctx, ranges.kvHeads().size(), spec.headDim(), kvType);
+        this.kvOf = Layout.kvOf(ranges, spec.gqaRatio());
+        this.kv = ops.allocKv(layersHere, ctx, ranges.kvHeads().length(), spec.headDim(), kvType);
     }
 
     int localWidth(Node n) {

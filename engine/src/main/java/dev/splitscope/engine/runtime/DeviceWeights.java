@@ -1,5 +1,7 @@
 package dev.splitscope.engine.runtime;
 
+import dev.splitscope.engine.plan.DeviceShard;
+import dev.splitscope.engine.plan.Range;
 import dev.splitscope.engine.backend.DeviceOps;
 import dev.splitscope.engine.backend.WeightView;
 import dev.splitscope.engine.gguf.GgufFile;
@@ -11,18 +13,18 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The weights one device uses, sliced as its {@link ShardRanges} say: column-parallel matrices by rows (outputs),
+ * The weights one device uses, sliced as its {@link DeviceShard} say: column-parallel matrices by rows (outputs),
  * row-parallel ones by columns (inputs), experts by their FFN rows. Slices are zero-copy views of the mapped file.
  */
 final class DeviceWeights {
     private final GgufFile file;
     private final ModelSpec spec;
-    private final ShardRanges r;
+    private final DeviceShard r;
     private final DeviceOps ops;
     private final Map<String, DeviceOps.Weight> cache = new HashMap<>();
     private long bytes;
 
-    DeviceWeights(GgufFile file, ModelSpec spec, ShardRanges r, DeviceOps ops) {
+    DeviceWeights(GgufFile file, ModelSpec spec, DeviceShard r, DeviceOps ops) {
         this.file = file;
         this.spec = spec;
         this.r = r;

@@ -1,6 +1,7 @@
 package dev.splitscope.engine.runtime;
 
 import dev.splitscope.engine.backend.DeviceOps;
+import dev.splitscope.engine.plan.Range;
 import dev.splitscope.engine.graph.Graph;
 import dev.splitscope.engine.graph.Node;
 
@@ -193,10 +194,10 @@ public final class Executor implements AutoCloseable {
         long bytes = 0;
         for (DeviceRun d : devices) {
             Range v = d.ranges.vocab();
-            float[] part = new float[v.size()];
+            float[] part = new float[v.length()];
             d.ops.download(d.act(src), 1, part);
-            System.arraycopy(part, 0, logits, v.start(), v.size());
-            bytes += 4L * v.size();
+            System.arraycopy(part, 0, logits, v.start(), v.length());
+            bytes += 4L * v.length();
         }
         return devices.length == 1 ? 0 : bytes;
     }

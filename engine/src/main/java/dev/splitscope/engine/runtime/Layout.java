@@ -1,5 +1,7 @@
 package dev.splitscope.engine.runtime;
 
+import dev.splitscope.engine.plan.DeviceShard;
+import dev.splitscope.engine.plan.Range;
 import dev.splitscope.engine.model.ModelSpec;
 
 import java.util.Arrays;
@@ -8,7 +10,7 @@ import java.util.Arrays;
  * How a loaded model is laid out on its devices, as the executor needs it: either tensor parallel (every device
  * runs every layer on its shard) or by layer (each layer on one device, all of its tensors whole).
  */
-public record Layout(boolean tensorParallel, ShardRanges[] shards, int[] layerDevice) {
+public record Layout(boolean tensorParallel, DeviceShard[] shards, int[] layerDevice) {
 
     public int deviceCount() {
         return tensorParallel ? shards.length : Arrays.stream(layerDevice).max().orElse(0) + 1;
@@ -16,7 +18,20 @@ public record Layout(boolean tensorParallel, ShardRanges[] shards, int[] layerDe
 
     /** Everything on one device. */
     public static Layout single(ModelSpec s) {
-        return new Layout(false, new ShardRanges[]{ShardRanges.whole(s)}, new int[s.nLayer()]);
+        return new Layout(false, null, new int[s.nLayer()]);
+    }
+
+    /** The shard of a device that holds the whole model. */
+    public static DeviceShard whole(ModelSpec s) {
+        return new DeviceShard(0, new Range(0, s.nHead()), new Range(0, s.nHeadKv()), false, new Range(0, s.nFf()),
+                new Range(0, s.nFfExp()), new Range(0, s.nVocab()));
+    }
+
+    /** The local kv head used by each local query head of a shard (kv heads follow their query groups). */
+    public static int[] kvOf(DeviceShard r, int gqa) {
+        int[] out = new int[r.qHeads().length()];
+        for (int i = 0; i < out.length; i++) out[i] = (r.qHeads().start() + i) / gqa - r.kvHeads().start();
+        return out;
     }
 
     /** Device that runs a node of this layer in a layer split (-1: before the first layer; nLayer: after the last). */

@@ -1,5 +1,6 @@
 package dev.splitscope.engine.runtime;
 
+import dev.splitscope.engine.plan.DeviceShard;
 import dev.splitscope.engine.backend.DeviceOps;
 import dev.splitscope.engine.gguf.GgufFile;
 import dev.splitscope.engine.graph.Graph;
@@ -38,7 +39,7 @@ public final class ModelRun implements AutoCloseable {
         for (int d = 0; d < runs.length; d++) {
             boolean[] here = new boolean[s.nLayer()];
             for (int l = 0; l < s.nLayer(); l++) here[l] = layout.tensorParallel() || layout.layerDevice()[l] == d;
-            ShardRanges r = layout.tensorParallel() ? layout.shards()[d] : ShardRanges.whole(s);
+            DeviceShard r = layout.tensorParallel() ? layout.shards()[d] : Layout.whole(s);
             runs[d] = new DeviceRun(d, devices.get(d), file, graph, r, axes, ctx, maxTokens, kvType, here);
         }
         this.executor = new Executor(graph, layout, runs, reduceType, maxTokens);

@@ -1,5 +1,7 @@
 package dev.splitscope.engine.runtime;
 
+import dev.splitscope.engine.plan.DeviceShard;
+import dev.splitscope.engine.plan.Range;
 import dev.splitscope.engine.Golden;
 import dev.splitscope.engine.TestModels;
 import dev.splitscope.engine.backend.DeviceOps;
@@ -22,9 +24,9 @@ class ExecutorTpSmokeTest {
     }
 
     private static Layout graphLayout(ModelSpec s, int p) {
-        ShardRanges[] r = new ShardRanges[p];
+        DeviceShard[] r = new DeviceShard[p];
         for (int i = 0; i < p; i++)
-            r[i] = new ShardRanges(even(s.nHead(), p, i), even(s.nHeadKv(), p, i), even(s.nFf(), p, i), even(s.nFfExp(), p, i), even(s.nVocab(), p, i));
+            r[i] = new DeviceShard(i, even(s.nHead(), p, i), even(s.nHeadKv(), p, i), false, even(s.nFf(), p, i), even(s.nFfExp(), p, i), even(s.nVocab(), p, i));
         return new Layout(true, r, null);
     }
 

@@ -1,0 +1,73 @@
+package dev.splitscope.engine.cli;
+
+import dev.splitscope.engine.runtime.GenerateParams;
+import dev.splitscope.engine.runtime.GenerationResult;
+import dev.splitscope.engine.runtime.LoadProgress;
+import dev.splitscope.engine.runtime.LoadedModel;
+import dev.splitscope.engine.runtime.SamplerConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code splitscope generate}: streams a completion to stdout, then prints prompt and generation speeds. */
+@Command(name = "generate", mixinStandardHelpOptions = true, description = "Generate text from a prompt, streaming tokens.")
+public final class GenerateCommand implements Callable<Integer> {
+    @Option(names = {"-m", "--model"}, required = true, description = "GGUF model file")
+    Path model;
+
+    @Option(names = {"-p", "--prompt"}, required = true, description = "Prompt text")
+    String prompt;
+
+    @Option(names = {"-n", "--n-predict"}, defaultValue = "64", description = "Tokens to generate (default: ${DEFAULT-VALUE})")
+    int n;
+
+    @Option(names = "--temp", defaultValue = "0", description = "Temperature; 0 = greedy (default: ${DEFAULT-VALUE})")
+    float temp;
+
+    @Option(names = "--top-k", defaultValue = "40")
+    int topK;
+
+    @Option(names = "--top-p", defaultValue = "0.95")
+    float topP;
+
+    @Option(names = "--min-p", defaultValue = "0.05")
+    float minP;
+
+    @Option(names = "--repeat-penalty", defaultValue = "1.0")
+    float repeatPenalty;
+
+    @Option(names = "--seed", defaultValue = "42")
+    long seed;
+
+    @Option(names = "--stop", description = "Stop string (repeatable)")
+    List<String> stop = List.of();
+
+    @Option(names = "--timings", description = "Print the per-split timing table of the last step")
+    boolean timings;
+
+    @Mixin
+    RunOptions run;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        try (LoadedModel m = LoadedModel.load(model, run.toLoadOptions(n + 64), LoadProgress.NONE)) {
+            SamplerConfig sc = new SamplerConfig(temp, topK, topP, minP, repeatPenalty, 64, seed);
+            out.print(prompt);
+            GenerationResult r = m.generate(prompt, new GenerateParams(n, sc, stop, true, false), (id, text) -> out.print(text));
+            out.println();
+            System.err.printf("prompt: %d tokens in %.1f ms (%.1f t/s) | generation: %d tokens in %.1f ms (%.1f t/s) | stop: %s | devices: %s, split %s%n",
+                    r.promptIds().length, r.promptNanos() / 1e6, r.promptTokensPerSecond(),
+                    r.generatedIds().length, r.generateNanos() / 1e6, r.generateTokensPerSecond(), r.stopReason(),
+                    String.join(",", m.run().deviceNames()), m.plan().mode().name().toLowerCase());
+            if (timings) System.err.print(TimingText.render(m.run()));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.splitscope.engine.runtime;
+
+import dev.splitscope.engine.tokenizer.TokenDecoder;
+import dev.splitscope.engine.tokenizer.Tokenizer;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The generation loop: evaluate the prompt as one batch, then sample, stream and evaluate one token at a time until
+ * the token budget, an end-of-generation token, a stop string, or a cancellation from another thread.
+ */
+public final class Generation {
+    private final ModelRun run;
+    private final Tokenizer tokenizer;
+    private final AtomicBoolean cancelled = new AtomicBoolean();
+
+    public Generation(ModelRun run, Tokenizer tokenizer) {
+        this.run = run;
+        this.tokenizer = tokenizer;
+    }
+
+    /** Asks a running generation to stop after the current token; safe from any thread. */
+    public void cancel() {
+        cancelled.set(true);
+    }
+
+    /** Generates from {@code prompt} starting at KV position {@code pos0} (0 for a fresh conversation). */
+    public GenerationResult run(String prompt, int pos0, GenerateParams p, TokenListener listener) {
+        cancelled.set(false);
+        int[] promptIds = tokenizer.encode(prompt, p.addBos(), p.parseSpecial());
+        if (promptIds.length == 0) throw new IllegalArgumentException("the prompt is empty: nothing to evaluate");
+        if (pos0 + promptIds.length + p.maxTokens() > run.contextLength())
+            throw new IllegalArgumentException("prompt (" + promptIds.length + " tokens) + " + p.maxTokens() + " new tokens at position "
+                    + pos0 + " exceed the context length " + run.contextLength() + "; use a shorter prompt, fewer tokens or a larger --ctx");
+        Sampler sampler = new Sampler(p.sampler());
+        for (int id : promptIds) sampler.accept(id);
+        long t0 = System.nanoTime();
+        float[] logits = run.forward(promptIds, pos0);
+        long promptNanos = System.nanoTime() - t0;
+
+        TokenDecoder decoder = tokenizer.newDecoder(false);
+        StringBuilder text = new StringBuilder();
+        int[] out = new int[p.maxTokens()];
+        int n = 0, pos = pos0 + promptIds.length;
+        String reason = "length";
+        long t1 = System.nanoTime();
+        while (n < p.maxTokens()) {
+            if (cancelled.get() || Thread.currentThread().isInterrupted()) { reason = "cancelled"; break; }
+            int id = sampler.sample(logits);
+            sampler.accept(id);
+            out[n++] = id;
+            if (tokenizer.isEog(id)) { reason = "eos"; break; }
+            String piece = decoder.push(id);
+            text.append(piece);
+            listener.onToken(id, piece);
+            if (endsWithStop(text, p)) { reason = "stop-string"; break; }
+            if (n < p.maxTokens()) logits = run.forward(new int[]{id}, pos++);
+        }
+        String rest = decoder.flush();
+        if (!rest.isEmpty()) { text.append(rest); listener.onToken(-1, rest); }
+        return new GenerationResult(promptIds, java.util.Arrays.copyOf(out, n), text.toString(), reason, promptNanos, System.nanoTime() - t1, pos);
+    }
+
+    private static boolean endsWithStop(CharSequence text, GenerateParams p) {
+        for (String s : p.stop()) if (!s.isEmpty() && text.length() >= s.length() && text.toString().endsWith(s)) return true;
+        return false;
+    }
+}

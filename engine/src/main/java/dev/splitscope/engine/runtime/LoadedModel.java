@@ -1,0 +1,192 @@
+package dev.splitscope.engine.runtime;
+
+import dev.splitscope.engine.plan.DeviceShard;
+import dev.splitscope.engine.backend.Backend;
+import dev.splitscope.engine.backend.Backends;
+import dev.splitscope.engine.backend.DeviceOps;
+import dev.splitscope.engine.gguf.GgufFile;
+import dev.splitscope.engine.gguf.GgufTensorInfo;
+import dev.splitscope.engine.graph.Graph;
+import dev.splitscope.engine.model.Architecture;
+import dev.splitscope.engine.model.Architectures;
+import dev.splitscope.engine.model.ModelSpec;
+import dev.splitscope.engine.plan.DeviceKind;
+import dev.splitscope.engine.plan.DeviceParser;
+import dev.splitscope.engine.plan.DeviceSpec;
+import dev.splitscope.engine.plan.Plan;
+import dev.splitscope.engine.plan.PlanOptions;
+import dev.splitscope.engine.plan.Planner;
+import dev.splitscope.engine.plan.TensorDirectory;
+import dev.splitscope.engine.tokenizer.Tokenizer;
+import dev.splitscope.engine.tokenizer.Tokenizers;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A GGUF model loaded onto devices: its file, hyperparameters, tokenizer, graph, plan and run state. This is what the
+ * CLI and the kernel's magics hold. The plan is checked before any device memory is allocated.
+ */
+public final class LoadedModel implements AutoCloseable {
+    private final GgufFile file;
+    private final ModelSpec spec;
+    private final Tokenizer tokenizer;
+    private final Plan plan;
+    private final ModelRun run;
+    private final LoadOptions options;
+    private volatile Generation current;
+
+    private LoadedModel(GgufFile file, ModelSpec spec, Tokenizer tokenizer, Plan plan, ModelRun run, LoadOptions options) {
+        this.file = file;
+        this.spec = spec;
+        this.tokenizer = tokenizer;
+        this.plan = plan;
+        this.run = run;
+        this.options = options;
+    }
+
+    public static LoadedModel load(Path path, LoadOptions o, LoadProgress progress) throws IOException {
+        GgufFile file = GgufFile.open(path);
+        try {
+            Architecture arch = Architectures.forName(file.architecture());
+            Tokenizer tokenizer = Tokenizers.fromMetadata(file.metadata());
+            TensorDirectory dir = TensorDirectory.fromGguf(file);
+            ModelSpec spec = dir.spec();
+            Plan plan = Planner.plan(spec, dir.tensors(), devices(o.devices()), planOptions(o));
+            if (!plan.ok()) throw new PlanRefusedException(plan);
+            Graph graph = arch.buildGraph(spec);
+            List<DeviceOps> ops = open(plan, o);
+            ModelRun run;
+            try {
+                run = new ModelRun(file, graph, layoutOf(plan), ops, o.ctx(), o.batch(), o.reduce(), o.kvType());
+            } catch (RuntimeException e) {
+                ops.forEach(DeviceOps::close);
+                throw e;
+            }
+            touch(file, progress);
+            return new LoadedModel(file, spec, tokenizer, plan, run, o);
+        } catch (RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    /** Device specs for a device string, with real memory filled in for CUDA devices. */
+    static List<DeviceSpec> devices(String devices) {
+        List<DeviceSpec> out = new ArrayList<>();
+        for (DeviceSpec d : DeviceParser.parse(devices)) {
+            if (d.kind() == DeviceKind.HYPOTHETICAL)
+                throw new IllegalArgumentException("'" + d.id() + "' is a hypothetical device: it can be planned (%plan, splitscope plan) but not loaded; use cpu:N or cuda:N");
+            if (d.kind() == DeviceKind.CUDA && !d.memoryKnown()) {
+                Backend cuda = Backends.require("cuda");
+                d = d.withMemory(cuda.memory(ordinal(d))[0]);
+            }
+            out.add(d);
+        }
+        return out;
+    }
+
+    private static PlanOptions planOptions(LoadOptions o) {
+        PlanOptions p = PlanOptions.of(o.split()).withCtx(o.ctx()).withKvType(o.kvType()).withBatch(o.batch())
+                .withReduceType(dev.splitscope.engine.quant.QuantType.valueOf(o.reduce().name())).withAllowEmptySplits(true);
+        return o.tensorSplit() == null ? p : p.withTensorSplit(o.tensorSplit());
+    }
+
+    private static int ordinal(DeviceSpec d) {
+        int colon = d.id().indexOf(':');
+        return colon < 0 ? 0 : Integer.parseInt(d.id().substring(colon + 1));
+    }
+
+    private static List<DeviceOps> open(Plan plan, LoadOptions o) {
+        List<DeviceOps> ops = new ArrayList<>();
+        int n = plan.devices().size();
+        int threads = o.threads() > 0 ? o.threads() : Math.max(1, Runtime.getRuntime().availableProcessors() / n);
+        try {
+            for (DeviceSpec d : plan.devices()) {
+                Backend b = Backends.require(d.kind().label());
+                String name = n > 1 && d.kind() == DeviceKind.CPU ? "cpu:" + d.index() : d.id();
+                ops.add(b.open(ordinal(d), name, threads));
+            }
+        } catch (RuntimeException e) {
+            ops.forEach(DeviceOps::close);
+            throw e;
+        }
+        return ops;
+    }
+
+    /** The executor's view of a plan: per-device shards for a graph split, a device per layer otherwise. */
+    static Layout layoutOf(Plan plan) {
+        return switch (plan.mode()) {
+            case GRAPH -> new Layout(true, plan.shards().toArray(DeviceShard[]::new), null);
+            case LAYER, NONE -> new Layout(false, null, plan.layerDevice());
+        };
+    }
+
+    /** Brings every weight page into memory once, so the first prompt is not slowed by page faults. */
+    private static void touch(GgufFile file, LoadProgress progress) {
+        long total = 0, done = 0;
+        for (GgufTensorInfo t : file.tensors()) total += t.byteSize();
+        int i = 0;
+        for (GgufTensorInfo t : file.tensors()) {
+            file.tensorData(t).load();
+            done += t.byteSize();
+            progress.onTensor(t.name(), ++i, file.tensors().size(), done, total);
+        }
+    }
+
+    public String name() {
+        return spec.name();
+    }
+
+    public Path path() {
+        return file.path();
+    }
+
+    public GgufFile file() {
+        return file;
+    }
+
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public Plan plan() {
+        return plan;
+    }
+
+    public ModelRun run() {
+        return run;
+    }
+
+    public LoadOptions options() {
+        return options;
+    }
+
+    /** Generates from a fresh context (position 0). {@link #cancel()} stops it from another thread. */
+    public synchronized GenerationResult generate(String prompt, GenerateParams p, TokenListener listener) {
+        current = new Generation(run, tokenizer);
+        try {
+            return current.run(prompt, 0, p, listener);
+        } finally {
+            current = null;
+        }
+    }
+
+    /** Stops a running generation after its current token. */
+    public void cancel() {
+        Generation g = current;
+        if (g != null) g.cancel();
+    }
+
+    @Override
+    public void close() {
+        run.close();
+        file.close();
+    }
+}
