@@ -1,0 +1,41 @@
+// y[b][r] (+)= W[r] . x[b] for Q4_0 weights, repacked as qs uint8 [rows][cols/2] (GGML nibble order per block:
+// byte j holds element j low and j+16 high) + d half [rows][cols/32]. w = d * (q - 8).
+// One warp per row, one 32-element block (a 128-bit load) per lane per step, dp4a against q8_1 activations.
+#include "common.cuh"
+
+extern "C" __global__ void __launch_bounds__(128) matvec_q4_0(
+        const u8* __restrict__ wq, const u16* __restrict__ wd,
+        const i8* __restrict__ xq, const float2* __restrict__ xds,
+        float* __restrict__ y, int rows, int cols, const int* __restrict__ ids, int x_stride, int x_group, int accumulate) {
+    int r = blockIdx.x * blockDim.y + threadIdx.y;
+    if (r >= rows) return;
+    int b = blockIdx.y, lane = threadIdx.x;
+    i64 row = expert_row0(ids, b, rows) + r;
+    int nb = cols / 32;
+    const int4* w4 = (const int4*) (wq + row * (cols / 2));
+    const u16* d = wd + row * nb;
+    const int4* x4 = (const int4*) (xq + (i64) (b / x_group) * x_stride);
+    const float2* xs = xds + (i64) (b / x_group) * (x_stride / 32);
+    float acc = 0.f;
+#pragma unroll 4
+    for (int k = lane; k < nb; k += WARP) {
+        int4 w = w4[k];
+        int4 lo = x4[2 * k], hi = x4[2 * k + 1];
+        int s = dp4a(w.x & 0x0F0F0F0F, lo.x, 0);
+        s = dp4a(w.y & 0x0F0F0F0F, lo.y, s);
+        s = dp4a(w.z & 0x0F0F0F0F, lo.z, s);
+        s = dp4a(w.w & 0x0F0F0F0F, lo.w, s);
+        s = dp4a((w.x >> 4) & 0x0F0F0F0F, hi.x, s);
+        s = dp4a((w.y >> 4) & 0x0F0F0F0F, hi.y, s);
+        s = dp4a((w.z >> 4) & 0x0F0F0F0F, hi.z, s);
+        s = dp4a((w.w >> 4) & 0x0F0F0F0F, hi.w, s);
+        float2 m = xs[k];
+        // sum (q - 8) * xq * xd = xd * s - 8 * (xd * sum xq)
+        acc += h2f(d[k]) * (m.x * (float) s - 8.f * m.y);
+    }
+    acc = warp_sum(acc);
+    if (lane == 0) {
+        float* out = y + (i64) b * rows + r;
+        *out = accumulate ? *out + acc : acc;
+    }
+}

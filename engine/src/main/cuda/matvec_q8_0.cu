@@ -1,0 +1,33 @@
+// y[b][r] (+)= sum_c W[r][c] * x[b][c] for Q8_0 weights, repacked as qs int8 [rows][cols] + d half [rows][cols/32].
+// One warp per row; each lane takes 16 quants per step (a 128-bit load) and does four dp4a against q8_1 activations.
+#include "common.cuh"
+
+extern "C" __global__ void __launch_bounds__(128) matvec_q8_0(
+        const i8* __restrict__ wq, const u16* __restrict__ wd,
+        const i8* __restrict__ xq, const float2* __restrict__ xds,
+        float* __restrict__ y, int rows, int cols, const int* __restrict__ ids, int x_stride, int x_group, int accumulate) {
+    int r = blockIdx.x * blockDim.y + threadIdx.y;
+    if (r >= rows) return;
+    int b = blockIdx.y, lane = threadIdx.x;
+    i64 row = expert_row0(ids, b, rows) + r;
+    const int4* w4 = (const int4*) (wq + row * cols);
+    const u16* d = wd + row * (cols / 32);
+    const int4* x4 = (const int4*) (xq + (i64) (b / x_group) * x_stride);
+    const float2* xs = xds + (i64) (b / x_group) * (x_stride / 32);
+    int chunks = cols / 16;
+    float acc = 0.f;
+#pragma unroll 4
+    for (int c = lane; c < chunks; c += WARP) {
+        int4 w = w4[c], v = x4[c];
+        int s = dp4a(w.x, v.x, 0);
+        s = dp4a(w.y, v.y, s);
+        s = dp4a(w.z, v.z, s);
+        s = dp4a(w.w, v.w, s);
+        acc += (float) s * h2f(d[c >> 1]) * xs[c >> 1].x;
+    }
+    acc = warp_sum(acc);
+    if (lane == 0) {
+        float* out = y + (i64) b * rows + r;
+        *out = accumulate ? *out + acc : acc;
+    }
+}

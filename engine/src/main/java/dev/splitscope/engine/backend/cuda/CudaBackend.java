@@ -1,0 +1,173 @@
+package dev.splitscope.engine.backend.cuda;
+
+import dev.splitscope.engine.quant.QuantType;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The CUDA kernels of one GPU as plain Java calls, one per op, mirroring the CPU kernels. Activations are f32 device
+ * arrays passed by address (DeviceBuffer.address() plus a byte offset); everything is queued on the device's stream
+ * and runs in order. Prompt batches use cuBLAS on f16 tiles dequantized on the fly.
+ */
+public final class CudaBackend implements AutoCloseable {
+    private static final int ROWS_PER_BLOCK = 4;
+
+    private final CudaDevice device;
+    private final KernelLibrary kernels;
+    private final WeightUploader uploader;
+    private Cublas cublas;
+
+    private CudaBackend(CudaDevice device) {
+        this.device = device;
+        this.kernels = new KernelLibrary(device);
+        this.uploader = new WeightUploader(device, kernels);
+    }
+
+    /** Opens GPU {@code ordinal} and loads every kernel; {@link CudaUnavailableException} says why it cannot. */
+    public static CudaBackend open(int ordinal) {
+        CudaDevice d = CudaDevice.open(ordinal);
+        CudaBackend b = new CudaBackend(d);
+        try {
+            b.kernels.loadAll();
+        } catch (RuntimeException e) {
+            d.close();
+            throw e instanceof CudaUnavailableException ? e : new CudaUnavailableException("the CUDA kernels could not be loaded: " + e.getMessage(), e);
+        }
+        return b;
+    }
+
+    public CudaDevice device() { return device; }
+
+    /** Where the kernels came from: "fatbin" (built by nvcc) or "nvrtc sm_XX". */
+    public String kernelOrigin() { return kernels.origin(); }
+
+    /** Uploads {@code experts} x {@code rows} x {@code cols} GGML weights starting at {@code offset} of {@code src}. */
+    public DeviceWeight upload(QuantType type, MemorySegment src, long offset, int rows, int cols, int experts) {
+        return uploader.upload(type, src, offset, rows, cols, experts);
+    }
+
+    /** x f32 [n][cols] -> q8_1, for the quantized matvecs; cols must be a multiple of 32. */
+    public void quantizeQ8_1(long x, Q8Input out, int n, int cols) {
+        if (cols % 32 != 0) throw new IllegalArgumentException("q8_1 needs rows of a multiple of 32, got " + cols);
+        long blocks = (long) n * cols / 32;
+        if (blocks * 32 > out.capacity()) throw new IllegalArgumentException("q8_1 scratch holds " + out.capacity() + " values, needs " + blocks * 32);
+        kernels.launch(Kernel.QUANTIZE_Q8_1, Math.toIntExact((blocks + 7) / 8), 1, 1, 256, 1, x, out.quants(), out.scales(), blocks);
+    }
+
+    /** y[b] (+)= W . x[b] for b < batch, x f32 [batch][cols] (xq its q8_1 form for quantized W). */
+    public void matvec(DeviceWeight w, long x, Q8Input xq, long y, int batch, boolean accumulate) {
+        matvecSlots(w, x, xq, y, batch, 0L, w.cols(), 1, accumulate);
+    }
+
+    /**
+     * The general form: slot b multiplies expert ids[b] (ids 0: expert 0 for every slot) by input row b / xGroup
+     * (row stride xStride elements) into y[b][rows]. MoE gate/up use xGroup = k; MoE down uses xGroup = 1.
+     */
+    public void matvecSlots(DeviceWeight w, long x, Q8Input xq, long y, int slots, long ids, int xStride, int xGroup, boolean accumulate) {
+        int grid = (w.rows() + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK;
+        int acc = accumulate ? 1 : 0;
+        switch (w.type()) {
+            case Q8_0 -> kernels.launch(Kernel.MATVEC_Q8_0, grid, slots, 1, 32, ROWS_PER_BLOCK, w.data(), w.scalesAddress(),
+                    xq.quants(), xq.scales(), y, w.rows(), w.cols(), ids, xStride, xGroup, acc);
+            case Q4_0 -> kernels.launch(Kernel.MATVEC_Q4_0, grid, slots, 1, 32, ROWS_PER_BLOCK, w.data(), w.scalesAddress(),
+                    xq.quants(), xq.scales(), y, w.rows(), w.cols(), ids, xStride, xGroup, acc);
+            case Q6_K -> kernels.launch(Kernel.MATVEC_Q6_K, grid, slots, 1, 32, ROWS_PER_BLOCK, w.data(), w.scalesAddress(),
+                    xq.quants(), xq.scales(), y, w.rows(), w.cols(), ids, xStride, xGroup, acc);
+            case Q4_K -> kernels.launch(Kernel.MATVEC_Q4_K, grid, slots, 1, 32, ROWS_PER_BLOCK, w.data(),
+                    xq.quants(), xq.scales(), y, w.rows(), w.cols(), ids, xStride, xGroup, acc);
+            case F32 -> kernels.launch(Kernel.MATVEC_F32, grid, slots, 1, 32, ROWS_PER_BLOCK, w.data(), x, y, w.rows(), w.cols(), ids, xStride, xGroup, acc);
+            case F16 -> kernels.launch(Kernel.MATVEC_F16, grid, slots, 1, 32, ROWS_PER_BLOCK, w.data(), x, y, w.rows(), w.cols(), ids, xStride, xGroup, acc);
+            case BF16 -> kernels.launch(Kernel.MATVEC_BF16, grid, slots, 1, 32, ROWS_PER_BLOCK, w.data(), x, y, w.rows(), w.cols(), ids, xStride, xGroup, acc);
+            default -> throw new UnsupportedOperationException("no CUDA matvec for " + w.type());
+        }
+    }
+
+    /** True when W's matvec reads the q8_1 form of its input. */
+    public static boolean needsQ8(DeviceWeight w) {
+        return w.type().isQuantized();
+    }
+
+    /** y[t] = x[t] / rms(x[t]) * weight, for n rows of cols. */
+    public void rmsNorm(long x, long weight, long y, int n, int cols, float eps) {
+        kernels.launch(Kernel.RMS_NORM, n, 1, 1, Math.min(1024, roundUpWarp(cols)), 1, x, weight, y, cols, eps);
+    }
+
+    /** Ropes q [n][nHead*hd] and k [n][nKv*hd] in place at positions pos[0]+t and stores k, v (f16) at those cache rows. */
+    public void ropeKv(long q, long k, long v, long kCache, long vCache, long pos, int n, int nHead, int nKv, int hd,
+                       int nRot, boolean neox, float base, long freqFactors) {
+        kernels.launch(Kernel.ROPE_KV, n, 1, 1, 256, 1, q, k, v, kCache, vCache, pos, nHead, nKv, hd, nRot, neox ? 1 : 0, base, freqFactors);
+    }
+
+    /**
+     * Causal attention of n query tokens (positions pos[0]+t) over the f16 cache; out [n][nHead*hd]. part and ml are
+     * scratch for nSplit chunks of 256 positions (nSplit >= ceil(kv_len / 256); extra splits exit at once).
+     */
+    public void attention(long q, long kCache, long vCache, long out, long pos, AttentionScratch s, int n, int nHead,
+                          int nKv, int hd, int nSplit, float scale) {
+        if (hd > 256) throw new IllegalArgumentException("attention supports head dims up to 256, got " + hd);
+        s.require(n, nHead, nSplit, hd);
+        kernels.launch(Kernel.ATTN_SPLIT, nHead, nSplit, n, 128, 1, q, kCache, vCache, s.part(), s.ml(), pos, nHead, nKv, hd, scale);
+        kernels.launch(Kernel.ATTN_COMBINE, nHead, n, 1, Math.min(256, roundUpWarp(hd)), 1, s.part(), s.ml(), out, pos, nHead, hd, nSplit);
+    }
+
+    public void softmax(long x, int n, int cols) {
+        kernels.launch(Kernel.SOFTMAX, n, 1, 1, Math.min(1024, roundUpWarp(cols)), 1, x, cols);
+    }
+
+    public void swiglu(long gate, long up, long out, long n) {
+        kernels.launch(Kernel.SWIGLU, gridFor(n), 1, 1, 256, 1, gate, up, out, n);
+    }
+
+    public void add(long a, long b, long out, long n) {
+        kernels.launch(Kernel.ADD, gridFor(n), 1, 1, 256, 1, a, b, out, n);
+    }
+
+    /** out[t] = dequantized row ids[t] of W, t < n. */
+    public void getRows(DeviceWeight w, long ids, long out, int n) {
+        kernels.launch(Kernel.GET_ROWS, n, 1, 1, Math.min(1024, roundUpWarp(w.cols())), 1, w.type().id, w.data(), w.scalesAddress(), ids, out, w.cols());
+    }
+
+    /** Router: softmax of logits [n][nExpert], top k ids and their renormalised weights. */
+    public void moeTopK(long logits, long ids, long weights, int n, int nExpert, int k) {
+        kernels.launch(Kernel.MOE_TOPK, (n + 63) / 64, 1, 1, 64, 1, logits, ids, weights, n, nExpert, k);
+    }
+
+    /** out[t] (+)= sum_j weights[t][j] * y[t*k + j] over cols. */
+    public void moeCombine(long y, long weights, long out, int n, int k, int cols, boolean accumulate) {
+        kernels.launch(Kernel.MOE_COMBINE, gridFor((long) n * cols), 1, 1, 256, 1, y, weights, out, n, k, cols, accumulate ? 1 : 0);
+    }
+
+    /** ids[t] = argmax of logits row t. */
+    public void argmax(long logits, long ids, int n, int cols) {
+        kernels.launch(Kernel.ARGMAX, n, 1, 1, 1024, 1, logits, ids, cols);
+    }
+
+    /** y [n][rows] (+)= x [n][cols] . W^T through cuBLAS: W is dequantized to f16 into s, x converted to f16. */
+    public void gemm(DeviceWeight w, long x, long y, int n, boolean accumulate, GemmScratch s) {
+        if (cublas == null) cublas = Cublas.open(device.streamAddress());
+        s.require((long) w.rows() * w.cols(), (long) n * w.cols());
+        kernels.launch(Kernel.DEQUANT_F16, w.rows(), 1, 1, Math.min(1024, roundUpWarp(w.cols())), 1,
+                w.type().id, w.data(), w.scalesAddress(), s.weights(), 0L, w.cols());
+        long nx = (long) n * w.cols();
+        kernels.launch(Kernel.F32_TO_F16, gridFor(nx), 1, 1, 256, 1, x, s.inputs(), nx);
+        cublas.gemmF16(s.weights().address(), s.inputs().address(), y, w.rows(), n, w.cols(), accumulate);
+    }
+
+    public void synchronize() {
+        device.synchronize();
+    }
+
+    private static int roundUpWarp(int n) {
+        return Math.max(32, (n + 31) / 32 * 32);
+    }
+
+    private static int gridFor(long n) {
+        return (int) Math.max(1, Math.min((n + 255) / 256, 65535L * 16));
+    }
+
+    @Override
+    public void close() {
+        if (cublas != null) cublas.close();
+        device.close();
+    }
+}

@@ -1,0 +1,37 @@
+package dev.splitscope.engine.backend.cuda;
+
+/** Every kernel entry point and the .cu file (module) it lives in, under src/main/cuda. */
+enum Kernel {
+    QUANTIZE_Q8_1("quantize_q8_1", "quantize_q8_1"),
+    MATVEC_Q8_0("matvec_q8_0", "matvec_q8_0"),
+    MATVEC_Q4_0("matvec_q4_0", "matvec_q4_0"),
+    MATVEC_Q4_K("matvec_q4_k", "matvec_q4_k"),
+    MATVEC_Q6_K("matvec_q6_k", "matvec_q6_k"),
+    MATVEC_F32("matvec_float", "matvec_f32"),
+    MATVEC_F16("matvec_float", "matvec_f16"),
+    MATVEC_BF16("matvec_float", "matvec_bf16"),
+    RMS_NORM("rms_norm", "rms_norm"),
+    ROPE_KV("rope_kv", "rope_kv"),
+    ATTN_SPLIT("attention", "attn_split"),
+    ATTN_COMBINE("attention", "attn_combine"),
+    SOFTMAX("softmax", "softmax"),
+    SWIGLU("swiglu", "swiglu"),
+    ADD("add", "add"),
+    GET_ROWS("get_rows", "get_rows"),
+    DEQUANT_F16("dequant", "dequant_f16"),
+    F32_TO_F16("dequant", "f32_to_f16"),
+    REPACK_Q8_0("repack", "repack_q8_0"),
+    REPACK_Q4_0("repack", "repack_q4_0"),
+    REPACK_Q6_K("repack", "repack_q6_k"),
+    MOE_TOPK("moe_topk", "moe_topk"),
+    MOE_COMBINE("moe_combine", "moe_combine"),
+    ARGMAX("argmax", "argmax");
+
+    final String module;
+    final String function;
+
+    Kernel(String module, String function) {
+        this.module = module;
+        this.function = function;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.splitscope.engine.backend.cuda;
+
+import jcuda.Pointer;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static jcuda.driver.JCudaDriver.cuLaunchKernel;
+import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
+import static jcuda.driver.JCudaDriver.cuModuleLoadData;
+
+/**
+ * The kernels of one device: each module is loaded on first use from the fatbin the build made with nvcc
+ * (a classpath resource), or, where the jar has none, compiled from the bundled .cu source through NVRTC.
+ * Also launches them: arguments are DeviceBuffer, Long, Integer, Float or null (a null pointer).
+ */
+final class KernelLibrary {
+    static final String RESOURCE_DIR = "/dev/splitscope/engine/backend/cuda/kernels/";
+    private static final String[] HEADERS = {"common.cuh", "dequant.cuh"};
+
+    private final CudaDevice device;
+    private final Map<String, CUmodule> modules = new HashMap<>();
+    private final Map<Kernel, CUfunction> functions = new EnumMap<>(Kernel.class);
+    private Nvrtc nvrtc;
+    private String origin = "none loaded yet";
+
+    KernelLibrary(CudaDevice device) {
+        this.device = device;
+    }
+
+    /** True when this jar carries nvcc-built fatbins (else NVRTC must compile the sources). */
+    static boolean hasFatbins() {
+        return KernelLibrary.class.getResource(RESOURCE_DIR + "matvec_q8_0.fatbin") != null;
+    }
+
+    /** "fatbin" or "nvrtc sm_XX": where the last loaded module came from. */
+    String origin() {
+        return origin;
+    }
+
+    CUfunction function(Kernel k) {
+        CUfunction f = functions.get(k);
+        if (f != null) return f;
+        CUmodule m = modules.computeIfAbsent(k.module, this::loadModule);
+        f = new CUfunction();
+        cuModuleGetFunction(f, m, k.function);
+        functions.put(k, f);
+        return f;
+    }
+
+    /** Loads every module now, so compilation and loading stay out of timings. */
+    void loadAll() {
+        for (Kernel k : Kernel.values()) function(k);
+    }
+
+    private CUmodule loadModule(String name) {
+        byte[] image = resource(name + ".fatbin");
+        if (image != null) {
+            origin = "fatbin";
+        } else {
+            if (nvrtc == null) nvrtc = Nvrtc.load();
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (String h : HEADERS) headers.put(h, text(h));
+            int arch = device.computeCapability();
+            image = nvrtc.compileCubin(name + ".cu", text(name + ".cu"), headers, arch);
+            origin = "nvrtc sm_" + arch;
+        }
+        CUmodule m = new CUmodule();
+        cuModuleLoadData(m, image);
+        return m;
+    }
+
+    private static byte[] resource(String file) {
+        try (InputStream in = KernelLibrary.class.getResourceAsStream(RESOURCE_DIR + file)) {
+            return in == null ? null : in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read kernel resource " + file, e);
+        }
+    }
+
+    private static String text(String file) {
+        byte[] b = resource(file);
+        if (b == null) throw new CudaUnavailableException("kernel source " + file + " is missing from the jar (" + RESOURCE_DIR + ")");
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** Launches {@code k} on the device's stream; block dims (bx, by), grid (gx, gy, gz). */
+    void launch(Kernel k, int gx, int gy, int gz, int bx, int by, Object... args) {
+        Pointer[] params = new Pointer[args.length];
+        for (int i = 0; i < args.length; i++) params[i] = param(args[i], k, i);
+        cuLaunchKernel(function(k), gx, gy, gz, bx, by, 1, 0, device.stream(), Pointer.to(params), null);
+    }
+
+    private static Pointer param(Object a, Kernel k, int i) {
+        return switch (a) {
+            case null -> Pointer.to(new long[] {0L});
+            case DeviceBuffer b -> Pointer.to(new long[] {b.address()});
+            case Long v -> Pointer.to(new long[] {v});
+            case Integer v -> Pointer.to(new int[] {v});
+            case Float v -> Pointer.to(new float[] {v});
+            default -> throw new IllegalArgumentException(k.function + " argument " + i + ": unsupported type " + a.getClass().getSimpleName());
+        };
+    }
+}
