@@ -30,10 +30,17 @@ final class KernelLibrary {
     private final Map<String, CUmodule> modules = new HashMap<>();
     private final Map<Kernel, CUfunction> functions = new EnumMap<>(Kernel.class);
     private Nvrtc nvrtc;
+    private final boolean forceNvrtc;
     private String origin = "none loaded yet";
 
     KernelLibrary(CudaDevice device) {
+        this(device, false);
+    }
+
+    /** forceNvrtc: compile from source even where fatbins exist (tests the fallback on a GPU host). */
+    KernelLibrary(CudaDevice device, boolean forceNvrtc) {
         this.device = device;
+        this.forceNvrtc = forceNvrtc;
     }
 
     /** True when this jar carries nvcc-built fatbins (else NVRTC must compile the sources). */
@@ -62,7 +69,7 @@ final class KernelLibrary {
     }
 
     private CUmodule loadModule(String name) {
-        byte[] image = resource(name + ".fatbin");
+        byte[] image = forceNvrtc ? null : resource(name + ".fatbin");
         if (image != null) {
             origin = "fatbin";
         } else {

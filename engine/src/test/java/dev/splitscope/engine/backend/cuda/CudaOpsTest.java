@@ -1,0 +1,178 @@
+package dev.splitscope.engine.backend.cuda;
+
+import dev.splitscope.engine.quant.Fp16;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.Random;
+
+import static dev.splitscope.engine.backend.cuda.CudaTestData.assertClose;
+import static dev.splitscope.engine.backend.cuda.CudaTestData.random;
+import static dev.splitscope.engine.backend.cuda.CudaTestData.toDouble;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+/** The non-matvec kernels against naive double-precision references, on fresh random inputs. */
+@Tag("cuda")
+class CudaOpsTest {
+    static CudaBackend gpu;
+    final Random r = new Random(System.nanoTime());
+
+    @BeforeAll
+    static void open() {
+        gpu = CudaBackend.open(0);
+    }
+
+    @AfterAll
+    static void close() {
+        if (gpu != null) gpu.close();
+    }
+
+    @Test
+    void rmsNormSoftmaxSwigluAddArgmax() {
+        int n = 3, cols = 1000;
+        float[] x = random(r, n * cols, 2f), w = random(r, cols, 1f), b = random(r, n * cols, 1f);
+        double[] norm = new double[n * cols], soft = new double[n * cols], sw = new double[n * cols], sum = new double[n * cols];
+        int[] arg = new int[n];
+        for (int t = 0; t < n; t++) {
+            double ss = 0, m = Double.NEGATIVE_INFINITY, z = 0;
+            for (int c = 0; c < cols; c++) { ss += (double) x[t * cols + c] * x[t * cols + c]; m = Math.max(m, x[t * cols + c]); }
+            double inv = 1 / Math.sqrt(ss / cols + 1e-5);
+            for (int c = 0; c < cols; c++) z += Math.exp(x[t * cols + c] - m);
+            for (int c = 0; c < cols; c++) {
+                int i = t * cols + c;
+                norm[i] = x[i] * inv * w[c];
+                soft[i] = Math.exp(x[i] - m) / z;
+                sw[i] = x[i] / (1 + Math.exp(-x[i])) * b[i];
+                sum[i] = (double) x[i] + b[i];
+                if (x[i] > x[t * cols + arg[t]]) arg[t] = c;
+            }
+        }
+        try (DeviceBuffer dx = DeviceBuffer.of(x); DeviceBuffer dw = DeviceBuffer.of(w); DeviceBuffer db = DeviceBuffer.of(b);
+             DeviceBuffer out = DeviceBuffer.allocate(4L * n * cols); DeviceBuffer ids = DeviceBuffer.allocate(4L * n)) {
+            gpu.rmsNorm(dx.address(), dw.address(), out.address(), n, cols, 1e-5f);
+            assertClose(norm, out.downloadFloats(0, n * cols), 1e-5, "rms_norm");
+            gpu.swiglu(dx.address(), db.address(), out.address(), (long) n * cols);
+            assertClose(sw, out.downloadFloats(0, n * cols), 1e-5, "swiglu");
+            gpu.add(dx.address(), db.address(), out.address(), (long) n * cols);
+            assertClose(sum, out.downloadFloats(0, n * cols), 1e-6, "add");
+            gpu.argmax(dx.address(), ids.address(), n, cols);
+            assertArrayEquals(arg, ids.downloadInts(0, n), "argmax");
+            gpu.softmax(dx.address(), n, cols);
+            assertClose(soft, dx.downloadFloats(0, n * cols), 1e-5, "softmax");
+        }
+    }
+
+    static void ropeRef(double[] v, int off, int hd, int nRot, boolean neox, double base, int p) {
+        for (int i = 0; i < nRot / 2; i++) {
+            double ang = p * Math.pow(base, -2.0 * i / nRot);
+            int a = neox ? i : 2 * i, b = neox ? i + nRot / 2 : 2 * i + 1;
+            double x0 = v[off + a], x1 = v[off + b];
+            v[off + a] = x0 * Math.cos(ang) - x1 * Math.sin(ang);
+            v[off + b] = x0 * Math.sin(ang) + x1 * Math.cos(ang);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void ropeWritesRotatedKeysAndValuesToTheCache(boolean neox) {
+        int n = 2, nHead = 8, nKv = 2, hd = 64, nRot = 64, pos0 = 1234, ctx = 1300;
+        float[] q = random(r, n * nHead * hd, 1f), k = random(r, n * nKv * hd, 1f), v = random(r, n * nKv * hd, 1f);
+        double[] qw = toDouble(q), kw = toDouble(k);
+        for (int t = 0; t < n; t++) {
+            for (int h = 0; h < nHead; h++) ropeRef(qw, (t * nHead + h) * hd, hd, nRot, neox, 10000, pos0 + t);
+            for (int h = 0; h < nKv; h++) ropeRef(kw, (t * nKv + h) * hd, hd, nRot, neox, 10000, pos0 + t);
+        }
+        long kvRow = (long) nKv * hd;
+        try (DeviceBuffer dq = DeviceBuffer.of(q); DeviceBuffer dk = DeviceBuffer.of(k); DeviceBuffer dv = DeviceBuffer.of(v);
+             DeviceBuffer kc = DeviceBuffer.allocate(2 * ctx * kvRow); DeviceBuffer vc = DeviceBuffer.allocate(2 * ctx * kvRow);
+             DeviceBuffer pos = DeviceBuffer.of(new int[] {pos0})) {
+            gpu.ropeKv(dq.address(), dk.address(), dv.address(), kc.address(), vc.address(), pos.address(), n, nHead, nKv, hd, nRot, neox, 10000f, 0L);
+            assertClose(qw, dq.downloadFloats(0, q.length), 1e-5, "rope q");
+            float[] kCached = halves(kc, pos0 * kvRow, n * (int) kvRow), vCached = halves(vc, pos0 * kvRow, n * (int) kvRow);
+            assertClose(kw, kCached, 1e-3, "k cache (f16)");
+            assertClose(toDouble(v), vCached, 1e-3, "v cache (f16)");
+        }
+    }
+
+    static float[] halves(DeviceBuffer b, long offElems, int count) {
+        int[] raw = b.downloadInts(2 * offElems, count / 2);
+        float[] out = new float[count];
+        for (int i = 0; i < raw.length; i++) {
+            out[2 * i] = Fp16.toFloat((short) raw[i]);
+            out[2 * i + 1] = Fp16.toFloat((short) (raw[i] >>> 16));
+        }
+        return out;
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {8, 64, 128})
+    void splitKAttentionIsCausalWithGqa(int hd) {
+        int n = 3, nHead = 8, nKv = 2, pos0 = 700, kvLen = pos0 + n, splits = (kvLen + 255) / 256 + 1;
+        float scale = (float) (1 / Math.sqrt(hd));
+        float[] q = random(r, n * nHead * hd, 1f);
+        short[] kc = new short[kvLen * nKv * hd], vc = new short[kvLen * nKv * hd];
+        for (int i = 0; i < kc.length; i++) { kc[i] = Fp16.fromFloat((float) r.nextGaussian()); vc[i] = Fp16.fromFloat((float) r.nextGaussian()); }
+        double[] want = new double[n * nHead * hd];
+        for (int t = 0; t < n; t++)
+            for (int h = 0; h < nHead; h++) {
+                int kvh = h / (nHead / nKv), len = pos0 + t + 1;
+                double[] s = new double[len];
+                double m = Double.NEGATIVE_INFINITY, z = 0;
+                for (int p = 0; p < len; p++) {
+                    for (int d = 0; d < hd; d++) s[p] += (double) q[(t * nHead + h) * hd + d] * Fp16.toFloat(kc[(p * nKv + kvh) * hd + d]);
+                    s[p] *= scale;
+                    m = Math.max(m, s[p]);
+                }
+                for (int p = 0; p < len; p++) z += s[p] = Math.exp(s[p] - m);
+                for (int p = 0; p < len; p++)
+                    for (int d = 0; d < hd; d++) want[(t * nHead + h) * hd + d] += s[p] / z * Fp16.toFloat(vc[(p * nKv + kvh) * hd + d]);
+            }
+        try (DeviceBuffer dq = DeviceBuffer.of(q); DeviceBuffer dk = DeviceBuffer.of(packHalves(kc)); DeviceBuffer dv = DeviceBuffer.of(packHalves(vc));
+             DeviceBuffer out = DeviceBuffer.allocate(4L * want.length); DeviceBuffer pos = DeviceBuffer.of(new int[] {pos0});
+             AttentionScratch s = AttentionScratch.allocate(n, nHead, splits, hd)) {
+            out.fill((byte) 0x7f);
+            gpu.attention(dq.address(), dk.address(), dv.address(), out.address(), pos.address(), s, n, nHead, nKv, hd, splits, scale);
+            assertClose(want, out.downloadFloats(0, want.length), 1e-4, "attention hd=" + hd);
+        }
+    }
+
+    static int[] packHalves(short[] h) {
+        int[] out = new int[(h.length + 1) / 2];
+        for (int i = 0; i < h.length; i++) out[i / 2] |= (h[i] & 0xffff) << (16 * (i % 2));
+        return out;
+    }
+
+    @Test
+    void moeRoutingAndCombine() {
+        int n = 5, nExpert = 8, k = 2, cols = 96;
+        float[] logits = random(r, n * nExpert, 1f), y = random(r, n * k * cols, 1f), base = random(r, n * cols, 1f);
+        int[] wantIds = new int[n * k];
+        double[] wantW = new double[n * k], wantOut = toDouble(base);
+        for (int t = 0; t < n; t++) {
+            boolean[] taken = new boolean[nExpert];
+            double z = 0;
+            for (int j = 0; j < k; j++) {
+                int best = -1;
+                for (int e = 0; e < nExpert; e++) if (!taken[e] && (best < 0 || logits[t * nExpert + e] > logits[t * nExpert + best])) best = e;
+                taken[best] = true;
+                wantIds[t * k + j] = best;
+                z += wantW[t * k + j] = Math.exp(logits[t * nExpert + best]);
+            }
+            for (int j = 0; j < k; j++) wantW[t * k + j] /= z;
+            for (int c = 0; c < cols; c++)
+                for (int j = 0; j < k; j++) wantOut[t * cols + c] += wantW[t * k + j] * y[(t * k + j) * cols + c];
+        }
+        try (DeviceBuffer dl = DeviceBuffer.of(logits); DeviceBuffer ids = DeviceBuffer.allocate(4L * n * k);
+             DeviceBuffer w = DeviceBuffer.allocate(4L * n * k); DeviceBuffer dy = DeviceBuffer.of(y); DeviceBuffer out = DeviceBuffer.of(base)) {
+            gpu.moeTopK(dl.address(), ids.address(), w.address(), n, nExpert, k);
+            assertArrayEquals(wantIds, ids.downloadInts(0, n * k), "top-k experts");
+            assertClose(wantW, w.downloadFloats(0, n * k), 1e-5, "routing weights");
+            gpu.moeCombine(dy.address(), w.address(), out.address(), n, k, cols, true);
+            assertClose(wantOut, out.downloadFloats(0, n * cols), 1e-5, "moe combine");
+        }
+    }
+}
