@@ -68,10 +68,12 @@ final class Cublas implements AutoCloseable {
      * terms C(m x n) = op_T(A: k x m) * B(k x n).
      */
     void gemmF16(long w, long x, long y, int m, int n, int k, boolean accumulate) {
+        // a local, not a conditional expression: invokeExact types a conditional argument as Object
+        MemorySegment beta = accumulate ? beta1 : beta0;
         try {
             int rc = (int) gemmEx.invokeExact(handle, OP_T, OP_N, m, n, k, alpha,
                     MemorySegment.ofAddress(w), R_16F, k, MemorySegment.ofAddress(x), R_16F, k,
-                    accumulate ? beta1 : beta0, MemorySegment.ofAddress(y), R_32F, m, COMPUTE_32F, GEMM_DEFAULT);
+                    beta, MemorySegment.ofAddress(y), R_32F, m, COMPUTE_32F, GEMM_DEFAULT);
             check(rc, "cublasGemmEx(m=" + m + ", n=" + n + ", k=" + k + ")");
         } catch (RuntimeException e) {
             throw e;

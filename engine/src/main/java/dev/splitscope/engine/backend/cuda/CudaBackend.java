@@ -15,12 +15,33 @@ public final class CudaBackend implements AutoCloseable {
     private final CudaDevice device;
     private final KernelLibrary kernels;
     private final WeightUploader uploader;
+    private final LaunchQueue queue;
     private Cublas cublas;
 
     private CudaBackend(CudaDevice device) {
         this.device = device;
         this.kernels = new KernelLibrary(device);
         this.uploader = new WeightUploader(device, kernels);
+        this.queue = new LaunchQueue(device);
+        kernels.setQueue(queue);
+    }
+
+    /**
+     * Decode mode: launches are deferred and replayed as CUDA graphs until {@link #flush()} (or leaving the mode).
+     * Host copies, cuBLAS and uploads must not happen while deferring: call {@link #flush()} first.
+     */
+    public void setDeferred(boolean on) {
+        queue.setRecording(on);
+    }
+
+    /** Runs the deferred launches (as a cached graph where the sequence repeats). */
+    public void flush() {
+        queue.flush();
+    }
+
+    /** Counts of graph replays, captures and direct runs so far. */
+    public String graphStats() {
+        return queue.stats();
     }
 
     /** Opens GPU {@code ordinal} and loads every kernel; {@link CudaUnavailableException} says why it cannot. */
@@ -82,6 +103,12 @@ public final class CudaBackend implements AutoCloseable {
         }
     }
 
+    /** y[b][r] = 0 for b < batch, r < rows (the product with an empty column slice). */
+    public void zero(long y, int rows, int batch) {
+        kernels.launch(Kernel.MATVEC_F32, (rows + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK, batch, 1, 32, ROWS_PER_BLOCK,
+                0L, 0L, y, rows, 0, 0L, 0, 1, 0);
+    }
+
     /** True when W's matvec reads the q8_1 form of its input. */
     public static boolean needsQ8(DeviceWeight w) {
         return w.type().isQuantized();
@@ -127,14 +154,19 @@ public final class CudaBackend implements AutoCloseable {
         kernels.launch(Kernel.GET_ROWS, n, 1, 1, Math.min(1024, roundUpWarp(w.cols())), 1, w.type().id, w.data(), w.scalesAddress(), ids, out, w.cols());
     }
 
-    /** Router: softmax of logits [n][nExpert], top k ids and their renormalised weights. */
-    public void moeTopK(long logits, long ids, long weights, int n, int nExpert, int k) {
-        kernels.launch(Kernel.MOE_TOPK, (n + 63) / 64, 1, 1, 64, 1, logits, ids, weights, n, nExpert, k);
+    /** Router: softmax of logits [n][nExpert], top k as (id, weight) pairs [n][k][2], renormalised when asked. */
+    public void moeTopK(long logits, long pairs, int n, int nExpert, int k, boolean renorm) {
+        kernels.launch(Kernel.MOE_TOPK, (n + 63) / 64, 1, 1, 64, 1, logits, pairs, n, nExpert, k, renorm ? 1 : 0);
     }
 
-    /** out[t] (+)= sum_j weights[t][j] * y[t*k + j] over cols. */
-    public void moeCombine(long y, long weights, long out, int n, int k, int cols, boolean accumulate) {
-        kernels.launch(Kernel.MOE_COMBINE, gridFor((long) n * cols), 1, 1, 256, 1, y, weights, out, n, k, cols, accumulate ? 1 : 0);
+    /** ids[i] = (int) pairs[i].id for count route slots. */
+    public void moeIds(long pairs, long ids, int count) {
+        kernels.launch(Kernel.MOE_IDS, (count + 127) / 128, 1, 1, 128, 1, pairs, ids, count);
+    }
+
+    /** out[t] (+)= sum_j weight[t][j] * y[t*k + j] over cols, weights from the route pairs. */
+    public void moeCombine(long y, long pairs, long out, int n, int k, int cols, boolean accumulate) {
+        kernels.launch(Kernel.MOE_COMBINE, gridFor((long) n * cols), 1, 1, 256, 1, y, pairs, out, n, k, cols, accumulate ? 1 : 0);
     }
 
     /** ids[t] = argmax of logits row t. */
@@ -144,6 +176,7 @@ public final class CudaBackend implements AutoCloseable {
 
     /** y [n][rows] (+)= x [n][cols] . W^T through cuBLAS: W is dequantized to f16 into s, x converted to f16. */
     public void gemm(DeviceWeight w, long x, long y, int n, boolean accumulate, GemmScratch s) {
+        if (queue.recording()) throw new IllegalStateException("cuBLAS cannot run while launches are deferred");
         if (cublas == null) cublas = Cublas.open(device.streamAddress());
         s.require((long) w.rows() * w.cols(), (long) n * w.cols());
         kernels.launch(Kernel.DEQUANT_F16, w.rows(), 1, 1, Math.min(1024, roundUpWarp(w.cols())), 1,
@@ -154,6 +187,7 @@ public final class CudaBackend implements AutoCloseable {
     }
 
     public void synchronize() {
+        queue.flush();
         device.synchronize();
     }
 
@@ -167,6 +201,7 @@ public final class CudaBackend implements AutoCloseable {
 
     @Override
     public void close() {
+        queue.close();
         if (cublas != null) cublas.close();
         device.close();
     }

@@ -69,7 +69,7 @@ public final class CudaDevice implements AutoCloseable {
         } catch (CudaUnavailableException e) {
             throw e;
         } catch (LinkageError e) {
-            throw new CudaUnavailableException("the CUDA driver could not be loaded (" + firstLine(e) + ")", e);
+            throw new CudaUnavailableException("the CUDA driver could not be loaded: no NVIDIA driver (libcuda.so.1) or no JCuda native library for this platform (" + firstLine(e) + ")", e);
         } catch (RuntimeException e) {
             throw new CudaUnavailableException("CUDA initialisation failed (" + firstLine(e) + ")", e);
         }

@@ -24,6 +24,7 @@ enum Kernel {
     REPACK_Q4_0("repack", "repack_q4_0"),
     REPACK_Q6_K("repack", "repack_q6_k"),
     MOE_TOPK("moe_topk", "moe_topk"),
+    MOE_IDS("moe_topk", "moe_ids"),
     MOE_COMBINE("moe_combine", "moe_combine"),
     ARGMAX("argmax", "argmax");
 

@@ -9,7 +9,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -30,6 +32,7 @@ final class KernelLibrary {
     private final Map<String, CUmodule> modules = new HashMap<>();
     private final Map<Kernel, CUfunction> functions = new EnumMap<>(Kernel.class);
     private Nvrtc nvrtc;
+    private LaunchQueue queue;
     private final boolean forceNvrtc;
     private String origin = "none loaded yet";
 
@@ -103,7 +106,21 @@ final class KernelLibrary {
     void launch(Kernel k, int gx, int gy, int gz, int bx, int by, Object... args) {
         Pointer[] params = new Pointer[args.length];
         for (int i = 0; i < args.length; i++) params[i] = param(args[i], k, i);
-        cuLaunchKernel(function(k), gx, gy, gz, bx, by, 1, 0, device.stream(), Pointer.to(params), null);
+        CUfunction f = function(k);
+        if (queue != null && queue.recording()) {
+            List<Object> sig = new ArrayList<>(args.length + 6);
+            sig.add(k);
+            sig.add(gx); sig.add(gy); sig.add(gz); sig.add(bx); sig.add(by);
+            for (Object a : args) sig.add(a instanceof DeviceBuffer b ? (Object) b.address() : a);
+            queue.add(sig, () -> cuLaunchKernel(f, gx, gy, gz, bx, by, 1, 0, device.stream(), Pointer.to(params), null));
+        } else {
+            cuLaunchKernel(f, gx, gy, gz, bx, by, 1, 0, device.stream(), Pointer.to(params), null);
+        }
+    }
+
+    /** Defers launches into {@code q} while it records (decode steps), instead of launching at once. */
+    void setQueue(LaunchQueue q) {
+        this.queue = q;
     }
 
     private static Pointer param(Object a, Kernel k, int i) {

@@ -166,12 +166,15 @@ class CudaOpsTest {
             for (int c = 0; c < cols; c++)
                 for (int j = 0; j < k; j++) wantOut[t * cols + c] += wantW[t * k + j] * y[(t * k + j) * cols + c];
         }
-        try (DeviceBuffer dl = DeviceBuffer.of(logits); DeviceBuffer ids = DeviceBuffer.allocate(4L * n * k);
-             DeviceBuffer w = DeviceBuffer.allocate(4L * n * k); DeviceBuffer dy = DeviceBuffer.of(y); DeviceBuffer out = DeviceBuffer.of(base)) {
-            gpu.moeTopK(dl.address(), ids.address(), w.address(), n, nExpert, k);
+        try (DeviceBuffer dl = DeviceBuffer.of(logits); DeviceBuffer pairs = DeviceBuffer.allocate(8L * n * k);
+             DeviceBuffer ids = DeviceBuffer.allocate(4L * n * k); DeviceBuffer dy = DeviceBuffer.of(y); DeviceBuffer out = DeviceBuffer.of(base)) {
+            gpu.moeTopK(dl.address(), pairs.address(), n, nExpert, k, true);
+            gpu.moeIds(pairs.address(), ids.address(), n * k);
             assertArrayEquals(wantIds, ids.downloadInts(0, n * k), "top-k experts");
-            assertClose(wantW, w.downloadFloats(0, n * k), 1e-5, "routing weights");
-            gpu.moeCombine(dy.address(), w.address(), out.address(), n, k, cols, true);
+            float[] p = pairs.downloadFloats(0, 2 * n * k), w = new float[n * k];
+            for (int i = 0; i < w.length; i++) w[i] = p[2 * i + 1];
+            assertClose(wantW, w, 1e-5, "routing weights");
+            gpu.moeCombine(dy.address(), pairs.address(), out.address(), n, k, cols, true);
             assertClose(wantOut, out.downloadFloats(0, n * cols), 1e-5, "moe combine");
         }
     }

@@ -1,0 +1,292 @@
+package dev.splitscope.engine.backend.cuda;
+
+import dev.splitscope.engine.backend.DeviceOps;
+import dev.splitscope.engine.backend.WeightView;
+import dev.splitscope.engine.quant.QuantType;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoDAsync;
+
+/**
+ * The engine's device operations on one CUDA GPU (or one logical device sharing it). Weights are uploaded once, on
+ * first use; single-token steps are deferred and replayed as CUDA graphs; prompt batches of 32 tokens or more
+ * multiply through cuBLAS. Host copies (upload, download, token ids, the position) first run what was deferred.
+ */
+public final class CudaDeviceOps implements DeviceOps {
+    /** Batches at least this large use cuBLAS; smaller ones the matvec kernels with one slot per token. */
+    static final int GEMM_MIN_TOKENS = 32;
+    private static final AtomicInteger OPEN = new AtomicInteger();
+
+    private final CudaBackend gpu;
+    private final String name;
+    private final CudaScratch scratch = new CudaScratch();
+    private final DeviceBuffer pos = DeviceBuffer.allocate(4);
+    private final List<AutoCloseable> owned = new ArrayList<>();
+    private final Map<DeviceOps.Weight, DeviceWeight> stacked = new IdentityHashMap<>();
+    private int lastPos = -1;
+
+    CudaDeviceOps(CudaBackend gpu, String name) {
+        this.gpu = gpu;
+        this.name = name;
+        OPEN.incrementAndGet();
+    }
+
+    public CudaBackend backend() {
+        return gpu;
+    }
+
+    @Override
+    public String name() {
+        return name + " (" + gpu.device().name() + ")";
+    }
+
+    /**
+     * Defers single-token steps into CUDA graphs. Graphs are off while several CUDA devices are open in this process:
+     * their host threads share a context, and one thread's copy would break another's capture.
+     */
+    private void begin(int tokens) {
+        gpu.device().makeCurrent();
+        gpu.setDeferred(tokens == 1 && OPEN.get() == 1);
+    }
+
+    private static CudaAct a(Act x) {
+        return (CudaAct) x;
+    }
+
+    @Override
+    public Act alloc(int capacity, int width) {
+        CudaAct act = new CudaAct(DeviceBuffer.allocate(4L * capacity * width), capacity, width);
+        owned.add(act.buffer());
+        return act;
+    }
+
+    @Override
+    public Weight weight(WeightView view) {
+        if (!WeightUploader.SUPPORTED.contains(view.type()))
+            throw new UnsupportedOperationException(name + ": no CUDA kernels for " + view.type() + " weights (supported: " + WeightUploader.SUPPORTED + ")");
+        CudaWeight w = new CudaWeight(view);
+        owned.add(w);
+        return w;
+    }
+
+    private DeviceWeight matrix(Weight w) {
+        gpu.setDeferred(false);  // an upload launches the repack kernel and waits for it
+        return ((CudaWeight) w).matrix(gpu);
+    }
+
+    private long vector(Weight w) {
+        gpu.setDeferred(false);
+        return ((CudaWeight) w).vector();
+    }
+
+    @Override
+    public KvCache allocKv(boolean[] layers, int cells, int kvHeads, int headDim, QuantType kvType) {
+        if (kvType != QuantType.F16 && kvType != QuantType.F32)
+            throw new IllegalArgumentException(name + ": KV cache type " + kvType + " is not supported on CUDA (F16; F32 is served as F16)");
+        CudaKvCache kv = new CudaKvCache(layers, cells, kvHeads, headDim);
+        owned.add(kv);
+        return kv;
+    }
+
+    @Override
+    public void upload(float[] src, int tokens, Act dst) {
+        gpu.device().makeCurrent();
+        gpu.setDeferred(false);
+        a(dst).buffer().upload(MemorySegment.ofArray(src), 0, 0, 4L * tokens * dst.width());
+    }
+
+    @Override
+    public void download(Act src, int tokens, float[] dst) {
+        gpu.device().makeCurrent();
+        gpu.setDeferred(false);
+        float[] f = a(src).buffer().downloadFloats(0, tokens * src.width());
+        System.arraycopy(f, 0, dst, 0, f.length);
+    }
+
+    @Override
+    public void copyRow(Act src, int srcToken, Act dst, int dstToken) {
+        gpu.device().makeCurrent();
+        gpu.setDeferred(false);
+        cuMemcpyDtoDAsync(a(dst).buffer().pointer().withByteOffset(4L * dstToken * dst.width()),
+                a(src).buffer().pointer().withByteOffset(4L * srcToken * src.width()), 4L * src.width(), gpu.device().stream());
+    }
+
+    @Override
+    public void getRows(Weight table, int[] ids, Act out) {
+        WeightView v = table.view();
+        for (int id : ids)
+            if (id < 0 || id >= v.rows())
+                throw new IllegalArgumentException("token id " + id + " is outside the vocabulary (0.." + (v.rows() - 1) + ")");
+        gpu.device().makeCurrent();
+        gpu.setDeferred(false);
+        DeviceBuffer d = scratch.ids(ids.length);
+        d.upload(MemorySegment.ofArray(ids), 0, 0, 4L * ids.length);
+        DeviceWeight m = matrix(table);
+        begin(ids.length);
+        gpu.getRows(m, d.address(), a(out).address(), ids.length);
+    }
+
+    @Override
+    public void rmsNorm(Act x, Weight w, float eps, int tokens, int group, Act out) {
+        long wv = vector(w);
+        begin(tokens);
+        gpu.rmsNorm(a(x).address(), wv, a(out).address(), tokens * x.width() / group, group, eps);
+    }
+
+    @Override
+    public void matmul(Weight w, Act x, int tokens, Act out) {
+        WeightView v = w.view();
+        if (v.rows() == 0) return;
+        if (out.width() != v.rows())
+            throw new IllegalArgumentException(name + ": matmul output width " + out.width() + " != weight rows " + v.rows());
+        DeviceWeight m = matrix(w);
+        begin(tokens);
+        if (v.cols() == 0) {
+            gpu.zero(a(out).address(), v.rows(), tokens);
+            return;
+        }
+        if (x.width() != v.cols())
+            throw new IllegalArgumentException(name + ": matmul input width " + x.width() + " != weight cols " + v.cols());
+        if (tokens >= GEMM_MIN_TOKENS) {
+            gpu.gemm(m, a(x).address(), a(out).address(), tokens, false, scratch.gemm((long) v.rows() * v.cols(), (long) tokens * v.cols()));
+            return;
+        }
+        Q8Input q = null;
+        if (CudaBackend.needsQ8(m)) {
+            q = scratch.q8((long) tokens * v.cols());
+            gpu.quantizeQ8_1(a(x).address(), q, tokens, v.cols());
+        }
+        gpu.matvec(m, a(x).address(), q, a(out).address(), tokens, false);
+    }
+
+    @Override
+    public void addBias(Act x, Weight bias, int tokens) {
+        long b = vector(bias);
+        begin(tokens);
+        for (int t = 0; t < tokens; t++) gpu.add(a(x).row(t), b, a(x).row(t), x.width());
+    }
+
+    @Override
+    public void add(Act x, Act y, int tokens, Act out) {
+        begin(tokens);
+        gpu.add(a(x).address(), a(y).address(), a(out).address(), (long) tokens * x.width());
+    }
+
+    /** Writes pos0 where the kernels read it, after running what was deferred with the previous value. */
+    private void setPos(int pos0) {
+        if (pos0 == lastPos) return;
+        gpu.device().makeCurrent();
+        gpu.setDeferred(false);
+        pos.upload(new int[] {pos0});
+        lastPos = pos0;
+    }
+
+    @Override
+    public void rope(Act x, int tokens, int heads, int headDim, int ropeDim, boolean neox, float theta, int pos0) {
+        if (heads * headDim != x.width())
+            throw new IllegalArgumentException(name + ": rope of " + heads + "x" + headDim + " over a row of " + x.width());
+        setPos(pos0);
+        begin(tokens);
+        gpu.ropeKv(a(x).address(), 0L, 0L, 0L, 0L, pos.address(), tokens, heads, 0, headDim, ropeDim, neox, theta, 0L);
+    }
+
+    @Override
+    public void attention(Act q, Act k, Act v, KvCache kv, int layer, int tokens, int pos0, int headDim, int[] kvOf, Act out) {
+        CudaKvCache cache = (CudaKvCache) kv;
+        int nHead = q.width() / headDim, nKv = k.width() / headDim;
+        if (pos0 + tokens > cache.cells())
+            throw new IllegalStateException("context full: " + (pos0 + tokens) + " positions needed, the KV cache holds " + cache.cells());
+        for (int i = 0; i < nHead; i++)
+            if (kvOf[i] != i / (nHead / nKv))
+                throw new UnsupportedOperationException(name + ": query head " + i + " uses kv head " + kvOf[i] + "; the CUDA attention needs contiguous GQA groups");
+        setPos(pos0);
+        begin(tokens);
+        gpu.ropeKv(0L, a(k).address(), a(v).address(), cache.k(layer), cache.v(layer), pos.address(), tokens, 0, nKv, headDim, 0, false, 1f, 0L);
+        // decode uses a fixed split count (extra splits exit at once) so that every step has the same graph
+        int splits = tokens == 1 ? (cache.cells() + 255) / 256 : (pos0 + tokens + 255) / 256;
+        gpu.attention(a(q).address(), cache.k(layer), cache.v(layer), a(out).address(), pos.address(),
+                scratch.attention(tokens, nHead, splits, headDim), tokens, nHead, nKv, headDim, splits, (float) (1 / Math.sqrt(headDim)));
+    }
+
+    @Override
+    public void swiglu(Act gate, Act up, int tokens, Act out) {
+        begin(tokens);
+        gpu.swiglu(a(gate).address(), a(up).address(), a(out).address(), (long) tokens * gate.width());
+    }
+
+    @Override
+    public void moeRoute(Act logits, int tokens, int nExpert, int k, boolean renorm, Act out) {
+        if (out.width() != 2 * k) throw new IllegalArgumentException(name + ": route buffer width " + out.width() + " != 2k = " + 2 * k);
+        begin(tokens);
+        gpu.moeTopK(a(logits).address(), a(out).address(), tokens, nExpert, k, renorm);
+    }
+
+    @Override
+    public void moeFfn(Weight[] gate, Weight[] up, Weight[] down, Act x, Act route, int k, int tokens, Act out) {
+        DeviceWeight g = experts(gate), u = experts(up), d = experts(down);
+        int ff = g.rows(), embd = out.width(), slots = tokens * k;
+        begin(tokens);
+        if (ff == 0) {
+            gpu.zero(a(out).address(), embd, tokens);
+            return;
+        }
+        DeviceBuffer ids = scratch.routeIds(slots), gb = scratch.moeGate((long) slots * ff), ub = scratch.moeUp((long) slots * ff);
+        DeviceBuffer db = scratch.moeDown((long) slots * embd);
+        gpu.moeIds(a(route).address(), ids.address(), slots);
+        Q8Input q = null;
+        if (CudaBackend.needsQ8(g) || CudaBackend.needsQ8(u)) {
+            q = scratch.q8(Math.max((long) tokens * x.width(), (long) slots * ff));
+            gpu.quantizeQ8_1(a(x).address(), q, tokens, x.width());
+        }
+        gpu.matvecSlots(g, a(x).address(), q, gb.address(), slots, ids.address(), x.width(), k, false);
+        gpu.matvecSlots(u, a(x).address(), q, ub.address(), slots, ids.address(), x.width(), k, false);
+        gpu.swiglu(gb.address(), ub.address(), gb.address(), (long) slots * ff);
+        if (CudaBackend.needsQ8(d)) {
+            q = scratch.q8(Math.max((long) tokens * x.width(), (long) slots * ff));
+            gpu.quantizeQ8_1(gb.address(), q, slots, ff);
+        }
+        gpu.matvecSlots(d, gb.address(), q, db.address(), slots, ids.address(), ff, 1, false);
+        gpu.moeCombine(db.address(), a(route).address(), a(out).address(), tokens, k, embd, false);
+    }
+
+    private DeviceWeight experts(Weight[] ws) {
+        DeviceWeight w = stacked.get(ws[0]);
+        if (w == null) {
+            gpu.setDeferred(false);
+            w = CudaExperts.stack(gpu, ws);
+            stacked.put(ws[0], w);
+            owned.add(w);
+        }
+        return w;
+    }
+
+    @Override
+    public void synchronize() {
+        gpu.device().makeCurrent();
+        gpu.setDeferred(false);
+        gpu.synchronize();
+    }
+
+    @Override
+    public void close() {
+        gpu.device().makeCurrent();
+        try {
+            gpu.setDeferred(false);
+            gpu.synchronize();
+            for (AutoCloseable c : owned) c.close();
+            scratch.close();
+            pos.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(name + ": freeing device memory failed", e);
+        } finally {
+            OPEN.decrementAndGet();
+            gpu.close();
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.splitscope.engine.backend.cuda;
+
+/**
+ * Growable device scratch of one CUDA device: q8_1 activations, split-K attention partials, cuBLAS f16 tiles, token
+ * ids and the MoE slot buffers. A buffer is reallocated only when a larger one is asked for (which also changes the
+ * launch signature, so decode graphs are re-captured).
+ */
+final class CudaScratch implements AutoCloseable {
+    private Q8Input q8;
+    private AttentionScratch attention;
+    private GemmScratch gemm;
+    private DeviceBuffer ids, routeIds, moeGate, moeUp, moeDown;
+
+    Q8Input q8(long elements) {
+        if (q8 == null || q8.capacity() < elements) {
+            if (q8 != null) q8.close();
+            q8 = Q8Input.allocate(Math.max(elements, 4096));
+        }
+        return q8;
+    }
+
+    AttentionScratch attention(int n, int heads, int splits, int hd) {
+        if (attention == null || (long) n * heads * splits * hd * 4 > attention.part().bytes() || (long) n * heads * splits * 8 > attention.ml().bytes()) {
+            if (attention != null) attention.close();
+            attention = AttentionScratch.allocate(n, heads, splits, hd);
+        }
+        return attention;
+    }
+
+    GemmScratch gemm(long weightElements, long inputElements) {
+        if (gemm == null || 2 * weightElements > gemm.weights().bytes() || 2 * inputElements > gemm.inputs().bytes()) {
+            long w = Math.max(weightElements, gemm == null ? 0 : gemm.weights().bytes() / 2);
+            long x = Math.max(inputElements, gemm == null ? 0 : gemm.inputs().bytes() / 2);
+            if (gemm != null) gemm.close();
+            gemm = GemmScratch.allocate(w, x);
+        }
+        return gemm;
+    }
+
+    DeviceBuffer ids(int n) {
+        return ids = grow(ids, 4L * n);
+    }
+
+    DeviceBuffer routeIds(int n) {
+        return routeIds = grow(routeIds, 4L * n);
+    }
+
+    DeviceBuffer moeGate(long floats) {
+        return moeGate = grow(moeGate, 4 * floats);
+    }
+
+    DeviceBuffer moeUp(long floats) {
+        return moeUp = grow(moeUp, 4 * floats);
+    }
+
+    DeviceBuffer moeDown(long floats) {
+        return moeDown = grow(moeDown, 4 * floats);
+    }
+
+    private static DeviceBuffer grow(DeviceBuffer b, long bytes) {
+        if (b != null && b.bytes() >= bytes) return b;
+        if (b != null) b.close();
+        return DeviceBuffer.allocate(Math.max(bytes, 256));
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable c : new AutoCloseable[] {q8, attention, gemm, ids, routeIds, moeGate, moeUp, moeDown}) {
+            try {
+                if (c != null) c.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("freeing CUDA scratch failed", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.splitscope.engine.backend.cuda;
+
+import dev.splitscope.engine.Golden;
+import dev.splitscope.engine.TestModels;
+import dev.splitscope.engine.backend.Backend;
+import dev.splitscope.engine.backend.Backends;
+import dev.splitscope.engine.backend.DeviceOps;
+import dev.splitscope.engine.gguf.GgufFile;
+import dev.splitscope.engine.model.Architecture;
+import dev.splitscope.engine.model.Architectures;
+import dev.splitscope.engine.model.ModelSpec;
+import dev.splitscope.engine.quant.QuantType;
+import dev.splitscope.engine.runtime.Layout;
+import dev.splitscope.engine.runtime.ModelRun;
+import dev.splitscope.engine.runtime.Range;
+import dev.splitscope.engine.runtime.ReduceType;
+import dev.splitscope.engine.runtime.ShardRanges;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Whole models on the GPU through the engine's executor: greedy ids equal llama.cpp's golden ids on one device, and
+ * on 2 and 4 logical devices of the same GPU (tensor parallel), for the dense and the MoE variants.
+ */
+@Tag("cuda")
+class CudaGreedyGoldenTest {
+
+    static int[] greedy(ModelRun run, int[] prompt, int n, float[][] first) {
+        int[] out = new int[n];
+        float[] logits = run.forward(prompt, 0);
+        if (first != null) first[0] = logits;
+        int pos = prompt.length;
+        for (int i = 0; i < n; i++) {
+            int best = 0;
+            for (int v = 1; v < logits.length; v++) if (logits[v] > logits[best]) best = v;
+            out[i] = best;
+            logits = run.forward(new int[] {best}, pos++);
+        }
+        return out;
+    }
+
+    static Range even(int n, int parts, int i) {
+        return new Range(n * i / parts, n * (i + 1) / parts);
+    }
+
+    static int[] run(String path, int devices, float[][] first, int n, int[] prompt) throws Exception {
+        try (GgufFile f = GgufFile.open(TestModels.file(path))) {
+            Architecture arch = Architectures.forName(f.architecture());
+            ModelSpec s = arch.readSpec(f.metadata(), f.metadata().getStringArray("tokenizer.ggml.tokens").length)
+                    .withTiedOutput(!f.hasTensor("output.weight"));
+            Layout layout = Layout.single(s);
+            if (devices > 1) {
+                ShardRanges[] r = new ShardRanges[devices];
+                for (int i = 0; i < devices; i++)
+                    r[i] = new ShardRanges(even(s.nHead(), devices, i), even(s.nHeadKv(), devices, i), even(s.nFf(), devices, i),
+                            even(s.nFfExp(), devices, i), even(s.nVocab(), devices, i));
+                layout = new Layout(true, r, null);
+            }
+            Backend cuda = Backends.require("cuda");
+            List<DeviceOps> devs = new ArrayList<>();
+            for (int i = 0; i < devices; i++) devs.add(cuda.open(0, "cuda:0/" + i, 1));
+            try (ModelRun run = new ModelRun(f, arch.buildGraph(s), layout, devs, 128, 64, ReduceType.F32, QuantType.F16)) {
+                return greedy(run, prompt, n, first);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"stories260K.gguf", "derived/stories260K-F16.gguf", "derived/stories260K-BF16.gguf",
+            "derived/stories260K-Q8_0.gguf", "derived/stories260K-Q4_0.gguf", "llama-2-tiny-random.gguf"})
+    void oneGpuMatchesLlamaCpp(String path) throws Exception {
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        Golden golden = Golden.of(name);
+        float[][] first = new float[1][];
+        int[] ids = run(path, 1, first, golden.greedyIds().length, golden.promptIds());
+        for (int i = 0; i < golden.top5Ids().length; i++) {
+            float want = golden.top5Logits()[i], got = first[0][golden.top5Ids()[i]];
+            assertEquals(want, got, Math.abs(want) * 5e-3 + 5e-3, name + " logit of token " + golden.top5Ids()[i]);
+        }
+        assertArrayEquals(golden.greedyIds(), ids, name + " greedy ids on one GPU");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"stories260K.gguf", "derived/stories260K-Q8_0.gguf", "derived/stories260K-moe4-split-all4.gguf",
+            "derived/stories260K-moe4-identical-top2.gguf"})
+    void logicalDevicesMatchOneDevice(String path) throws Exception {
+        int[] prompt = Golden.of("stories260K.gguf").promptIds();
+        float[][] one = new float[1][], two = new float[1][], four = new float[1][];
+        int[] ids1 = run(path, 1, one, 32, prompt);
+        assertArrayEquals(ids1, run(path, 2, two, 32, prompt), path + ": 2 logical devices vs 1");
+        assertArrayEquals(ids1, run(path, 4, four, 32, prompt), path + ": 4 logical devices vs 1");
+        for (float[][] other : new float[][][] {two, four})
+            for (int v = 0; v < one[0].length; v++)
+                assertEquals(one[0][v], other[0][v], 1e-3f * Math.max(1, Math.abs(one[0][v])), path + " logit " + v);
+        if (path.contains("moe4") || path.equals("stories260K.gguf"))
+            assertArrayEquals(Arrays.copyOf(Golden.of("stories260K.gguf").greedyIds(), 32), ids1, path + " vs golden");
+    }
+}
