@@ -61,6 +61,7 @@ public final class CudaDeviceOps implements DeviceOps {
 
     @Override
     public Act alloc(int capacity, int width) {
+        gpu.device().makeCurrent();  // the executor allocates lazily, on each device's own host thread
         CudaAct act = new CudaAct(DeviceBuffer.allocate(4L * capacity * width), capacity, width);
         owned.add(act.buffer());
         return act;
@@ -76,11 +77,13 @@ public final class CudaDeviceOps implements DeviceOps {
     }
 
     private DeviceWeight matrix(Weight w) {
+        gpu.device().makeCurrent();
         gpu.setDeferred(false);  // an upload launches the repack kernel and waits for it
         return ((CudaWeight) w).matrix(gpu);
     }
 
     private long vector(Weight w) {
+        gpu.device().makeCurrent();
         gpu.setDeferred(false);
         return ((CudaWeight) w).vector();
     }
@@ -89,6 +92,7 @@ public final class CudaDeviceOps implements DeviceOps {
     public KvCache allocKv(boolean[] layers, int cells, int kvHeads, int headDim, QuantType kvType) {
         if (kvType != QuantType.F16 && kvType != QuantType.F32)
             throw new IllegalArgumentException(name + ": KV cache type " + kvType + " is not supported on CUDA (F16; F32 is served as F16)");
+        gpu.device().makeCurrent();
         CudaKvCache kv = new CudaKvCache(layers, cells, kvHeads, headDim);
         owned.add(kv);
         return kv;
@@ -258,6 +262,7 @@ public final class CudaDeviceOps implements DeviceOps {
     private DeviceWeight experts(Weight[] ws) {
         DeviceWeight w = stacked.get(ws[0]);
         if (w == null) {
+            gpu.device().makeCurrent();
             gpu.setDeferred(false);
             w = CudaExperts.stack(gpu, ws);
             stacked.put(ws[0], w);
