@@ -17,7 +17,7 @@ public final class BuiltinMagics implements MagicProvider {
 
     @Override
     public List<Magic> magics() {
-        return List.of(new HelpMagic(), new LsMagic(), new GgufMagic(), new DevicesMagic(), new PluginMagic(), new DebugMagic());
+        return List.of(new HelpMagic(), new LsMagic(), new GgufMagic(), new PlanMagic(), new DevicesMagic(), new PluginMagic(), new DebugMagic());
     }
 
     @Override
