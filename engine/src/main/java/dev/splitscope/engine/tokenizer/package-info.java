@@ -5,8 +5,10 @@
  * templates rendered with Jinjava ({@link dev.splitscope.engine.tokenizer.ChatTemplate}).
  * <p>
  * Entry point: {@code Tokenizers.fromMetadata(gguf.metadata())}. Every llama.cpp tokenizer test vector in
- * shared/models/vocab passes. Pre-tokenizer regexes run on java.util.regex with UNICODE_CHARACTER_CLASS instead of
- * llama.cpp's hand-written splitters; they agree except on unassigned code points, which llama.cpp's splitters
- * treat as belonging to no class and Java's regex treats as symbols.
+ * shared/models/vocab passes. Pre-tokenizer regexes run on java.util.regex with UNICODE_CHARACTER_CLASS, where
+ * llama.cpp uses hand-written splitters (gpt-2, llama3) or std::regex over text collapsed to one byte per Unicode
+ * category. Both treat categories the same way (format, private-use and unassigned code points are neither
+ * letters, numbers nor whitespace), so results can differ only where the JDK's Unicode version assigns a code
+ * point that llama.cpp's tables do not know.
  */
 package dev.splitscope.engine.tokenizer;
