@@ -3,15 +3,21 @@ package dev.splitscope.engine.tokenizer;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
+import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
+import com.hubspot.jinjava.objects.date.StrftimeFormatter;
+import jinjava.javax.el.CompositeELResolver;
+import jinjava.javax.el.ELResolver;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import dev.splitscope.engine.gguf.GgufMetadata;
 
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -39,6 +45,7 @@ public final class ChatTemplate {
                 .withTrimBlocks(true)
                 .withLstripBlocks(true)
                 .withFailOnUnknownTokens(false)
+                .withElResolver(resolver())
                 .withLegacyOverrides(LegacyOverrides.newBuilder()
                         .withUseNaturalOperatorPrecedence(true)
                         .withParseWhitespaceControlStrictly(true)
@@ -50,7 +57,17 @@ public final class ChatTemplate {
         jinjava = new Jinjava(config);
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
                 ChatTemplate.class, "raiseException", String.class));
+        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now",
+                ChatTemplate.class, "strftimeNow", String.class));
     }
+
+    private static ELResolver resolver() {
+        CompositeELResolver r = new CompositeELResolver();
+        r.add(new PythonStringMethods());
+        r.add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
+        return r;
+    }
+
 
     /** The template of a GGUF file, with BOS/EOS texts from its tokenizer; empty if the file has none. */
     public static Optional<ChatTemplate> fromMetadata(GgufMetadata m, Tokenizer tokenizer) {
@@ -59,6 +76,11 @@ public final class ChatTemplate {
         String eos = tokenizer.eos() >= 0 ? tokenizer.token(tokenizer.eos()) : "";
         return Optional.of(new ChatTemplate("tokenizer.chat_template of " + m.file(),
                 m.getString("tokenizer.chat_template"), bos, eos));
+    }
+
+    /** Called by templates as {@code strftime_now('%d %b %Y')} (Llama 3.1+ date lines); Python strftime codes. */
+    public static String strftimeNow(String format) {
+        return StrftimeFormatter.format(ZonedDateTime.now(), format, Locale.ENGLISH);
     }
 
     /** Called by templates as {@code raise_exception('...')}; always throws. */
@@ -94,7 +116,7 @@ public final class ChatTemplate {
         vars.put("eos_token", eosToken);
         RenderResult result;
         try {
-            result = jinjava.renderForResult(source, vars);
+            result = jinjava.renderForResult(TemplateSource.adapt(source), vars);
         } catch (RuntimeException e) {
             throw failure(describe(e), e);
         }

@@ -35,6 +35,49 @@ class ChatTemplateTest {
             + "{% if loop.index0 == 0 %}{% set content = bos_token + content %}{% endif %}{{ content }}{% endfor %}"
             + "{% if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{% endif %}";
 
+    // Qwen3's template without the tool-calling branches: reversed iteration, namespace, Python string methods
+    private static final String QWEN3 = """
+            {%- if messages[0].role == 'system' %}
+                {{- '<|im_start|>system\n' + messages[0].content + '<|im_end|>\n' }}
+            {%- endif %}
+            {%- set ns = namespace(multi_step_tool=true, last_query_index=messages|length - 1) %}
+            {%- for message in messages[::-1] %}
+                {%- set index = (messages|length - 1) - loop.index0 %}
+                {%- if ns.multi_step_tool and message.role == "user" and message.content is string and not(message.content.startswith('<tool_response>') and message.content.endswith('</tool_response>')) %}
+                    {%- set ns.multi_step_tool = false %}
+                    {%- set ns.last_query_index = index %}
+                {%- endif %}
+            {%- endfor %}
+            {%- for message in messages %}
+                {%- if message.content is string %}
+                    {%- set content = message.content %}
+                {%- else %}
+                    {%- set content = '' %}
+                {%- endif %}
+                {%- if (message.role == "user") or (message.role == "system" and not loop.first) %}
+                    {{- '<|im_start|>' + message.role + '\n' + content + '<|im_end|>' + '\n' }}
+                {%- elif message.role == "assistant" %}
+                    {%- set reasoning_content = '' %}
+                    {%- if '</think>' in content %}
+                        {%- set reasoning_content = content.split('</think>')[0].rstrip('\n').split('<think>')[-1].lstrip('\n') %}
+                        {%- set content = content.split('</think>')[-1].lstrip('\n') %}
+                    {%- endif %}
+                    {%- if loop.index0 > ns.last_query_index %}
+                        {{- '<|im_start|>' + message.role + '\n<think>\n' + reasoning_content.strip('\n') + '\n</think>\n\n' + content.lstrip('\n') }}
+                    {%- else %}
+                        {{- '<|im_start|>' + message.role + '\n' + content }}
+                    {%- endif %}
+                    {{- '<|im_end|>\n' }}
+                {%- endif %}
+            {%- endfor %}
+            {%- if add_generation_prompt %}
+                {{- '<|im_start|>assistant\n' }}
+                {%- if enable_thinking is defined and enable_thinking is false %}
+                    {{- '<think>\n\n</think>\n\n' }}
+                {%- endif %}
+            {%- endif %}
+            """;
+
     private static final String NO_SYSTEM = "{% for m in messages %}{% if m['role'] == 'system' %}"
             + "{{ raise_exception('System role not supported') }}{% endif %}[{{ m['role'] }}] {{ m['content'] }}\n{% endfor %}";
 
@@ -66,6 +109,30 @@ class ChatTemplateTest {
         assertEquals("<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nBe kind.<|eot_id|>"
                 + "<|start_header_id|>user<|end_header_id|>\n\nHello!<|eot_id|>"
                 + "<|start_header_id|>assistant<|end_header_id|>\n\n", out);
+    }
+
+    @Test
+    void qwen3DropsPastReasoningAndCanDisableThinking() {
+        ChatTemplate t = new ChatTemplate("qwen3", QWEN3, "", "<|im_end|>");
+        List<ChatMessage> chat = List.of(ChatMessage.user("What is 2+2?"),
+                ChatMessage.assistant("<think>\nadd\n</think>\n\n4"), ChatMessage.user("And 3+3?"));
+        String out = t.render(chat, true, java.util.Map.of("enable_thinking", false));
+        assertEquals("<|im_start|>user\nWhat is 2+2?<|im_end|>\n<|im_start|>assistant\n4<|im_end|>\n"
+                + "<|im_start|>user\nAnd 3+3?<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n", out);
+        assertTrue(t.render(chat, true).endsWith("<|im_start|>assistant\n"), "thinking stays on by default");
+    }
+
+    @Test
+    void sourceAdaptationKeepsMeaning() {
+        assertEquals("{% set ns = namespace(a=(xs|length - 1), b=('x,=)'), c=(f(1, 2))) %}{% for x in xs|reverse %}",
+                TemplateSource.adapt("{% set ns = namespace(a=xs|length - 1, b='x,=)', c=f(1, 2)) %}{% for x in xs[::-1] %}"));
+        assertEquals("{{ namespace(x == 1) }}", TemplateSource.adapt("{{ namespace(x == 1) }}"));
+    }
+
+    @Test
+    void strftimeNowIsAvailable() {
+        String out = new ChatTemplate("date", "{{ strftime_now('%Y') }}", "", "").render(List.of(), false);
+        assertEquals(String.valueOf(java.time.Year.now().getValue()), out);
     }
 
     @Test
