@@ -4,6 +4,7 @@ import dev.splitscope.engine.plan.DeviceShard;
 import dev.splitscope.engine.graph.Graph;
 import dev.splitscope.engine.graph.Node;
 import dev.splitscope.engine.model.ModelSpec;
+import dev.splitscope.engine.model.TensorRole;
 
 /**
  * Along which dimension a node's output is split in a tensor-parallel layout: not at all (FULL, replicated), by query
@@ -24,15 +25,15 @@ public enum Axis {
                 default -> FULL;
             };
             case ADD_BIAS, ROPE, ATTENTION, SWIGLU -> of(g.node(n.inputs()[0]), g);
-            case RMS_NORM -> n.layer() >= 0 && n.inputs().length > 0 && isHeadNorm(n) ? of(g.node(n.inputs()[0]), g) : FULL;
+            case RMS_NORM -> isHeadNorm(n) ? of(g.node(n.inputs()[0]), g) : FULL;
             case MOE_FFN -> PARTIAL;
             default -> FULL;
         };
     }
 
-    private static boolean isHeadNorm(Node n) {
-        return n.weight() == dev.splitscope.engine.model.TensorRole.ATTN_Q_NORM
-                || n.weight() == dev.splitscope.engine.model.TensorRole.ATTN_K_NORM;
+    /** q/k norm (qwen3) works per head, so it follows the heads of its input. */
+    static boolean isHeadNorm(Node n) {
+        return n.weight() == TensorRole.ATTN_Q_NORM || n.weight() == TensorRole.ATTN_K_NORM;
     }
 
     /** The per-token width of a node's output on a device holding {@code r}. */

@@ -62,7 +62,7 @@ final class DeviceRun implements AutoCloseable {
         switch (n.op()) {
             case GET_ROWS -> ops.getRows(weights.get(TensorRole.TOKEN_EMBD, -1), ids, act(n.id()));
             case RMS_NORM -> {
-                int group = n.weight() == TensorRole.ATTN_Q_NORM || n.weight() == TensorRole.ATTN_K_NORM ? spec.headDim() : n.width();
+                int group = Axis.isHeadNorm(n) ? spec.headDim() : n.width();
                 ops.rmsNorm(act(in[0]), weights.get(n.weight(), n.layer()), spec.rmsEps(), tokens, group, act(n.id()));
             }
             case MUL_MAT -> ops.matmul(matrix(n), act(in[0]), tokens, act(n.id()));

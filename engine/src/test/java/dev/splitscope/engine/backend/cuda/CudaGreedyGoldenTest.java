@@ -12,9 +12,9 @@ import dev.splitscope.engine.model.ModelSpec;
 import dev.splitscope.engine.quant.QuantType;
 import dev.splitscope.engine.runtime.Layout;
 import dev.splitscope.engine.runtime.ModelRun;
-import dev.splitscope.engine.runtime.Range;
+import dev.splitscope.engine.plan.Range;
 import dev.splitscope.engine.runtime.ReduceType;
-import dev.splitscope.engine.runtime.ShardRanges;
+import dev.splitscope.engine.plan.DeviceShard;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -58,9 +58,9 @@ class CudaGreedyGoldenTest {
                     .withTiedOutput(!f.hasTensor("output.weight"));
             Layout layout = Layout.single(s);
             if (devices > 1) {
-                ShardRanges[] r = new ShardRanges[devices];
+                DeviceShard[] r = new DeviceShard[devices];
                 for (int i = 0; i < devices; i++)
-                    r[i] = new ShardRanges(even(s.nHead(), devices, i), even(s.nHeadKv(), devices, i), even(s.nFf(), devices, i),
+                    r[i] = new DeviceShard(i, even(s.nHead(), devices, i), even(s.nHeadKv(), devices, i), false, even(s.nFf(), devices, i),
                             even(s.nFfExp(), devices, i), even(s.nVocab(), devices, i));
                 layout = new Layout(true, r, null);
             }
