@@ -5,15 +5,17 @@ import java.util.Arrays;
 
 /**
  * Turns a stream of token ids into text, emitting only complete UTF-8 characters: bytes of a character split
- * across byte tokens wait until the character is whole. Applies the same leading-space rule as
- * {@link Tokenizer#decode}. Not thread-safe; use one per generation.
+ * across byte tokens wait until the character is whole. A new decoder continues text that is already there (a
+ * prompt), so the first token keeps its leading space, as in llama.cpp's streaming; {@link #startAfter(int)} with
+ * -1 makes it decode from the start of a text exactly like {@link Tokenizer#decode}. Not thread-safe; use one per
+ * generation.
  */
 public final class TokenDecoder {
     private final Tokenizer tokenizer;
     private final boolean renderSpecial;
     private byte[] pending = new byte[16];
     private int pendingLen;
-    private boolean boundary = true;
+    private boolean boundary;
 
     TokenDecoder(Tokenizer tokenizer, boolean renderSpecial) {
         this.tokenizer = tokenizer;
@@ -47,11 +49,10 @@ public final class TokenDecoder {
         return s;
     }
 
-    /** Returns what is still held back (an incomplete character becomes U+FFFD) and resets the decoder. */
+    /** Returns what is still held back (an incomplete character becomes U+FFFD). */
     public String flush() {
         String s = new String(pending, 0, pendingLen, StandardCharsets.UTF_8);
         pendingLen = 0;
-        boundary = true;
         return s;
     }
 

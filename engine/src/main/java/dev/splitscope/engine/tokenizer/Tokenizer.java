@@ -39,7 +39,10 @@ public interface Tokenizer {
     /** The raw output bytes of one token; CONTROL tokens give no bytes unless {@code renderSpecial}. */
     byte[] pieceBytes(int id, boolean renderSpecial);
 
-    /** A streaming decoder that emits only complete UTF-8 characters. */
+    /**
+     * A streaming decoder that emits only complete UTF-8 characters. It continues existing text (the first
+     * token keeps its leading space); call {@code startAfter(-1)} on it to decode from the start of a text.
+     */
     default TokenDecoder newDecoder(boolean renderSpecial) {
         return new TokenDecoder(this, renderSpecial);
     }

@@ -13,7 +13,7 @@ class TokenDecoderTest {
     void splitCharacterWaitsForItsLastByte() throws Exception {
         Tokenizer tok = VocabVectors.cached("vocab/ggml-vocab-llama-spm.gguf");
         int[] ids = tok.encode("a😀", false, false);
-        TokenDecoder d = tok.newDecoder(false);
+        TokenDecoder d = tok.newDecoder(false).startAfter(-1);
         StringBuilder trace = new StringBuilder();
         for (int id : ids) trace.append('[').append(d.push(id)).append(']');
         assertEquals("[a][][][][😀]", trace.toString(), "ids " + java.util.Arrays.toString(ids));
@@ -33,6 +33,22 @@ class TokenDecoderTest {
         }
         sb.append(d.flush());
         assertEquals(text, sb.toString());
+    }
+
+    @Test
+    void newDecoderContinuesAPrompt() throws Exception {
+        Tokenizer tok = VocabVectors.cached("stories260K.gguf");
+        int[] prompt = tok.encode("Once upon", true, false);
+        int[] next = tok.encode("Once upon a time", true, false);
+        int[] generated = java.util.Arrays.copyOfRange(next, prompt.length, next.length);
+        TokenDecoder d = tok.newDecoder(false);
+        StringBuilder sb = new StringBuilder();
+        for (int id : generated) sb.append(d.push(id));
+        assertEquals(" a time", sb.append(d.flush()).toString(), "the first generated token keeps its space");
+        TokenDecoder fromStart = tok.newDecoder(false).startAfter(-1);
+        sb.setLength(0);
+        for (int id : next) sb.append(fromStart.push(id));
+        assertEquals("Once upon a time", sb.toString());
     }
 
     @Test

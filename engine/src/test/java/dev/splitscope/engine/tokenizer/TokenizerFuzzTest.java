@@ -87,7 +87,7 @@ class TokenizerFuzzTest {
         int[] ids = new int[rnd.nextInt(24)];
         for (int i = 0; i < ids.length; i++) ids[i] = rnd.nextInt(tok.vocabSize());
         boolean render = rnd.nextBoolean();
-        TokenDecoder d = tok.newDecoder(render);
+        TokenDecoder d = tok.newDecoder(render).startAfter(-1);
         StringBuilder sb = new StringBuilder();
         for (int id : ids) sb.append(d.push(id));
         sb.append(d.flush());
