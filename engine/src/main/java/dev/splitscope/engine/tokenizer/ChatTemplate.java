@@ -132,6 +132,16 @@ public final class ChatTemplate {
         return result.getOutput();
     }
 
+    /**
+     * Renders and encodes a conversation for a model: control tokens in the text are parsed, and BOS is added
+     * only if the tokenizer asks for it and the template did not already write it (no double BOS).
+     */
+    public int[] encode(Tokenizer tokenizer, List<ChatMessage> messages, boolean addGenerationPrompt) {
+        String text = render(messages, addGenerationPrompt);
+        boolean templateWroteBos = !bosToken.isEmpty() && text.startsWith(bosToken);
+        return tokenizer.encode(text, tokenizer.addsBos() && !templateWroteBos, true);
+    }
+
     private ChatTemplateException failure(String what, Throwable cause) {
         String head = source.length() > 60 ? source.substring(0, 60).replace("\n", "\\n") + "..." : source.replace("\n", "\\n");
         return new ChatTemplateException("cannot render chat template " + name + " ('" + head + "'): " + what, cause);

@@ -106,11 +106,11 @@ final class Vocabulary {
     }
 
     private int[] sortedSpecials() {
-        List<Integer> list = new ArrayList<>();
-        for (int i = 0; i < texts.length; i++) if (isSpecialType(i)) list.add(i);
-        list.sort((a, b) -> a.equals(b) ? 0 : texts[a].length() != texts[b].length()
-                ? Integer.compare(utf8Length(texts[b]), utf8Length(texts[a])) : Integer.compare(a, b));
-        return list.stream().mapToInt(Integer::intValue).toArray();
+        List<int[]> list = new ArrayList<>();
+        for (int i = 0; i < texts.length; i++) if (isSpecialType(i)) list.add(new int[] {i, utf8Length(texts[i])});
+        // longest UTF-8 text first, as llama.cpp orders its special-token cache; ties by id
+        list.sort((a, b) -> a[1] != b[1] ? Integer.compare(b[1], a[1]) : Integer.compare(a[0], b[0]));
+        return list.stream().mapToInt(e -> e[0]).toArray();
     }
 
     /** A special id from metadata; a missing or out-of-range value (e.g. UINT32 -1) keeps the default. */

@@ -144,6 +144,11 @@ class ChatTemplateTest {
             assertTrue(out.startsWith("<s><|user|>\nHi<|end|>\n<|assistant|>\n"), out);
             assertTrue(out.contains("Hello.<|end|>\n"), out);
             assertTrue(out.endsWith("<|user|>\nBye<|end|>\n<|assistant|>\n"), out);
+            // the template writes <s> itself, so encoding adds no second BOS
+            int[] ids = t.encode(tok, List.of(ChatMessage.user("Hi")), true);
+            assertEquals(tok.bos(), ids[0]);
+            assertTrue(ids[1] != tok.bos(), "no double BOS");
+            assertEquals(32010, ids[1], "<|user|> parsed as its control token");
         }
     }
 
