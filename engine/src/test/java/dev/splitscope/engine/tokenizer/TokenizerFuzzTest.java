@@ -56,9 +56,34 @@ class TokenizerFuzzTest {
                 roundTrips++;
             }
         }
+        int specialTrips = covered == null ? 0 : checkSpecialsRoundTrip(tok, covered, rnd, gguf);
         for (int run = 0; run < ID_RUNS; run++) checkStreamingEqualsBatch(tok, rnd);
-        System.out.printf("%s: %d texts encoded, %d round trips, %d id runs streamed%n", gguf.getFileName(),
-                TEXTS + BYTE_TEXTS, roundTrips, ID_RUNS);
+        System.out.printf("%s: %d texts encoded, %d round trips, %d with special tokens, %d id runs streamed%n",
+                gguf.getFileName(), TEXTS + BYTE_TEXTS, roundTrips, specialTrips, ID_RUNS);
+    }
+
+    /** Text with special-token texts spliced in: parsed as specials and rendered back, it must come out unchanged. */
+    private static int checkSpecialsRoundTrip(Tokenizer tok, boolean[] covered, Random rnd, Path gguf) {
+        List<String> specials = new ArrayList<>();
+        for (int id = 0; id < tok.vocabSize(); id++) {
+            int t = tok.tokenType(id);
+            if (t == TokenType.CONTROL || t == TokenType.USER_DEFINED) specials.add(tok.token(id));
+        }
+        if (specials.isEmpty()) return 0;
+        int done = 0;
+        for (int i = 0; i < 100; i++) {
+            StringBuilder sb = new StringBuilder();
+            for (int k = rnd.nextInt(5); k >= 0; k--) {
+                sb.append(randomText(rnd, tok).replace(SpmTokenizer.SPACE, ' '));
+                sb.append(specials.get(rnd.nextInt(specials.size())));
+            }
+            String text = sb.toString();
+            if (!allCovered(text, covered)) continue;
+            assertEquals(text, tok.decode(tok.encode(text, false, true), true),
+                    gguf.getFileName() + " special round trip of " + VocabVectorsTest.quote(text));
+            done++;
+        }
+        return done;
     }
 
     /**
