@@ -7,6 +7,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -185,8 +186,21 @@ public final class GgufWriter {
         return e.bytes();
     }
 
-    /** Writes the file (replacing {@code out}) and returns its size in bytes. */
+    /** Writes the file (replacing {@code out}) and returns its size in bytes; a failed write leaves no partial file. */
     public long write(Path out) throws IOException {
+        try {
+            return writeFile(out);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                Files.deleteIfExists(out);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private long writeFile(Path out) throws IOException {
         int align = alignment();
         List<GgufTensorInfo> layout = layout();
         byte[] header = header(layout);

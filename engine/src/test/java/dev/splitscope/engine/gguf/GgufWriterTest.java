@@ -139,6 +139,17 @@ class GgufWriterTest {
         }
     }
 
+    @Test
+    void aFailingSourceLeavesNoPartialFile() {
+        Path out = tmp.resolve("fail.gguf");
+        GgufWriter w = new GgufWriter().addTensor("a", QuantType.F32, new long[] {4}, (MemorySegment dst) -> {
+            throw new java.io.IOException("generator broke");
+        });
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> w.write(out));
+        assertEquals("generator broke", e.getMessage());
+        assertTrue(Files.notExists(out));
+    }
+
     private static byte[] filled(int n, byte v) {
         byte[] b = new byte[n];
         Arrays.fill(b, v);
