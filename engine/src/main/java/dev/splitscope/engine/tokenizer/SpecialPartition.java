@@ -30,7 +30,7 @@ final class SpecialPartition {
             String t = v.texts[id];
             if (present == null) present = pairsOf(text);
             // cheap filter first: most special tokens (e.g. thousands of [PAD...]) do not occur at all
-            if (!present.get(pairKey(t, 0)) || !text.contains(t)) continue;
+            if (!mayOccur(t, present) || !text.contains(t)) continue;
             pieces = carve(pieces, text, t, id);
         }
         return pieces;
@@ -53,9 +53,15 @@ final class SpecialPartition {
         return out;
     }
 
-    /** Hashes of every character and every adjacent character pair of the text. */
+    /** False when some character pair of the token never occurs in the text. */
+    private static boolean mayOccur(String token, BitSet present) {
+        for (int i = 0; i < token.length(); i++) if (!present.get(pairKey(token, i))) return false;
+        return true;
+    }
+
+    /** Hashes of every character and every adjacent character pair of the text (2^20 bits keep collisions rare). */
     private static BitSet pairsOf(String text) {
-        BitSet b = new BitSet(1 << 16);
+        BitSet b = new BitSet(1 << 20);
         for (int i = 0; i < text.length(); i++) {
             b.set(pairKey(text, i));
             b.set(singleKey(text.charAt(i)));
@@ -66,10 +72,14 @@ final class SpecialPartition {
     /** The key of the pair starting at i, or of the lone last character. */
     private static int pairKey(String s, int i) {
         if (i + 1 >= s.length()) return singleKey(s.charAt(i));
-        return ((s.charAt(i) * 31) ^ (s.charAt(i + 1) * 0x9E37)) & 0xFFFF;
+        return mix(((long) s.charAt(i) << 16) | s.charAt(i + 1));
     }
 
     private static int singleKey(char c) {
-        return (c * 0x3B9F + 7) & 0xFFFF;
+        return mix(0x1_0000_0000L | c);
+    }
+
+    private static int mix(long k) {
+        return (int) ((k * 0x9E3779B97F4A7C15L) >>> 44);
     }
 }
