@@ -163,6 +163,18 @@ def magic_table(kc):
     assert of_type(msgs, "execute_result")[0]["data"]["text/plain"] == "1", msgs
 
 
+@check("display_data and update_display_data from a Java cell")
+def display_update(kc):
+    reply, msgs = execute(kc, 'String shownId = display("first");\nupdateDisplay(shownId, "second");')
+    assert reply["status"] == "ok", reply
+    shown = [m["content"] for m in msgs if m["msg_type"] == "display_data"]
+    updates = [m["content"] for m in msgs if m["msg_type"] == "update_display_data"]
+    assert shown and updates, msgs
+    display_id = shown[0]["transient"]["display_id"]
+    assert display_id and updates[0]["transient"]["display_id"] == display_id, (shown, updates)
+    assert updates[0]["data"]["text/plain"] == "second", updates
+
+
 @check("%gguf tables from a real GGUF header")
 def gguf(kc, path):
     reply, msgs = execute(kc, "%gguf " + path + " --tensors")
@@ -281,6 +293,7 @@ def main():
         is_complete(kc)
         interrupt(km, kc)
         magic_table(kc)
+        display_update(kc)
         if gguf_path:
             gguf(kc, gguf_path)
         else:

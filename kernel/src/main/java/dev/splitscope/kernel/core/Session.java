@@ -53,7 +53,8 @@ public final class Session implements AutoCloseable {
         this.repl = new JavaRepl(plugins.loader(), cp);
         this.debug = System.getenv("SPLITSCOPE_DEBUG") != null && !System.getenv("SPLITSCOPE_DEBUG").isBlank();
         this.context = new SessionContext(this, sink, out, err);
-        for (String imp : List.of("java.util.*", "java.util.stream.*", "java.io.*", "java.nio.file.*", "java.math.*"))
+        for (String imp : List.of("java.util.*", "java.util.stream.*", "java.io.*", "java.nio.file.*", "java.math.*",
+                "static " + Display.class.getName() + ".*"))
             repl.addImport(imp);
         for (MagicProvider p : plugins.discover()) install(p);
     }
@@ -73,11 +74,16 @@ public final class Session implements AutoCloseable {
             throw magicError(null, e);
         }
         Optional<ReplValue> last = Optional.empty();
-        for (CellPart part : parts) {
-            last = Optional.empty();
-            if (part instanceof CellPart.Java j) last = repl.eval(j.code(), j.line());
-            else if (part instanceof CellPart.Magic m) runMagic(m.call());
-            if (cancellation.isCancelled()) throw new InterruptedCell(part.line());
+        Display.enter(context);
+        try {
+            for (CellPart part : parts) {
+                last = Optional.empty();
+                if (part instanceof CellPart.Java j) last = repl.eval(j.code(), j.line());
+                else if (part instanceof CellPart.Magic m) runMagic(m.call());
+                if (cancellation.isCancelled()) throw new InterruptedCell(part.line());
+            }
+        } finally {
+            Display.leave();
         }
         return last.map(v -> v.value() == null ? MimeBundle.text(v.text()) : renderValue(v));
     }

@@ -58,6 +58,7 @@ public final class KernelMain {
 
     /** basekernel logs every message at INFO; keep warnings and errors only. */
     static void quietLogging() {
+        System.setProperty("java.util.logging.SimpleFormatter.format", "splitscope kernel %4$s: %5$s%6$s%n");
         Logger root = LogManager.getLogManager().getLogger("");
         root.setLevel(Level.WARNING);
         for (var h : root.getHandlers()) h.setLevel(Level.WARNING);

@@ -58,6 +58,16 @@ class SessionTest {
     }
 
     @Test
+    void javaCellsCanDisplayAndUpdate() throws Exception {
+        session.execute("String id = display(Table.create(\"t\", IntColumn.create(\"x\", 1, 2)));\nupdateDisplay(id, \"done\");");
+        assertEquals(2, sink.shown.size());
+        assertTrue(sink.shown.get(0).bundle().get("text/html").contains("<table"));
+        assertEquals(sink.shown.get(0).displayId(), sink.shown.get(1).displayId());
+        assertTrue(sink.shown.get(1).update());
+        assertEquals("done", sink.shown.get(1).bundle().get("text/plain"));
+    }
+
+    @Test
     void unknownMagicListsTheKnownOnes() {
         MagicError e = assertThrows(MagicError.class, () -> session.execute("%nope"));
         String tb = String.join("\n", e.traceback());
