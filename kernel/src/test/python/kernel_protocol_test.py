@@ -185,6 +185,34 @@ def gguf(kc, path):
     assert of_type(msgs, "execute_result")[0]["data"]["text/plain"] == "true", msgs
 
 
+@check("%%prompt streams with update_display_data and can be interrupted")
+def prompt(km, kc, path):
+    reply, msgs = execute(kc, "%load " + path + " --as tiny --devices cpu:2 --split graph --ctx 256")
+    assert reply["status"] == "ok", reply
+    reply, msgs = execute(kc, "%%prompt -n 24\nOnce upon a time")
+    assert reply["status"] == "ok", reply
+    shown = of_type(msgs, "display_data")
+    updates = of_type(msgs, "update_display_data")
+    assert shown and updates, [m["msg_type"] for m in msgs]
+    display_id = shown[0]["transient"]["display_id"]
+    assert all(u["transient"]["display_id"] == display_id for u in updates), updates
+    final = updates[-1]["data"]["text/plain"]
+    assert final.startswith("Once upon a time") and len(final) > 30, final
+    msg_id = kc.execute("%%prompt -n 200\nOnce upon a time")
+    deadline = time.time() + TIMEOUT
+    while time.time() < deadline:
+        m = kc.get_iopub_msg(timeout=TIMEOUT)
+        if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "display_data":
+            break
+    km.interrupt_kernel()
+    reply = kc.get_shell_msg(timeout=30)
+    while reply["parent_header"].get("msg_id") != msg_id:
+        reply = kc.get_shell_msg(timeout=30)
+    assert reply["content"]["status"] == "error", reply["content"]
+    reply, _ = execute(kc, "%unload tiny")
+    assert reply["status"] == "ok", reply
+
+
 @check("magic errors are one paragraph and the kernel keeps running")
 def magic_error(kc):
     reply, msgs = execute(kc, "%gguf /nonexistent/model.gguf")
@@ -296,6 +324,7 @@ def main():
         display_update(kc)
         if gguf_path:
             gguf(kc, gguf_path)
+            prompt(km, kc, gguf_path)
         else:
             print("SKIP %gguf check: no GGUF file given", flush=True)
         magic_error(kc)

@@ -220,6 +220,16 @@ public final class Session implements AutoCloseable {
 
     @Override
     public void close() {
+        for (Object v : state.values()) {
+            if (v instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    System.err.println("splitscope: closing " + v + " failed: " + e);
+                }
+            }
+        }
+        state.clear();
         repl.close();
         try {
             plugins.loader().close();

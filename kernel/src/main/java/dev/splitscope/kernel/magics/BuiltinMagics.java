@@ -17,7 +17,10 @@ public final class BuiltinMagics implements MagicProvider {
 
     @Override
     public List<Magic> magics() {
-        return List.of(new HelpMagic(), new LsMagic(), new GgufMagic(), new PlanMagic(), new DevicesMagic(), new PluginMagic(), new DebugMagic());
+        return List.of(new HelpMagic(), new LsMagic(), new DebugMagic(), new PluginMagic(), new DevicesMagic(),
+                new GgufMagic(), new PlanMagic(),
+                new LoadMagic(), new ModelsMagic(), new UnloadMagic(), new PlacementMagic(), new SplitsMagic(), new KvMagic(),
+                new CommMagic(), new TimingsMagic(), new PromptMagic(), new ChatMagic(), new BenchMagic());
     }
 
     @Override

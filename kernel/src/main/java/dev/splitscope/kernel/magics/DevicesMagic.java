@@ -14,7 +14,7 @@ import tech.tablesaw.api.Table;
 /** {@code %devices}: the engine's backends and their physical devices, with memory, or why a backend cannot run. */
 public final class DevicesMagic extends PicocliMagic<DevicesMagic.Options> {
 
-    @Command(name = "devices", description = "List the backends (cpu, cuda) and their physical devices. CPU devices can be split into any number of virtual devices, e.g. --devices cpu:2.")
+    @Command(name = "devices", description = "List the backends (cpu, cuda) and their physical devices; with a model loaded, also its devices with the memory planned for weights, KV and compute. CPU devices can be split into any number of virtual devices, e.g. --devices cpu:2.")
     static final class Options {
     }
 
@@ -36,6 +36,14 @@ public final class DevicesMagic extends PicocliMagic<DevicesMagic.Options> {
     @Override
     protected void execute(MagicContext ctx, Options o, String body) {
         TableOutput.show(ctx, table(), "devices");
+        LoadedModels models = LoadedModels.of(ctx);
+        if (models.current() != null) {
+            var plan = models.get(null).plan();
+            Table t = dev.splitscope.kernel.views.PlanTables.devices(plan)
+                    .joinOn("device").inner(dev.splitscope.kernel.views.PlanTables.memory(plan));
+            t.setName("devices of " + models.current() + " (planned memory)");
+            TableOutput.show(ctx, t, "model_devices");
+        }
     }
 
     /** One row per physical device, or one row per unavailable backend. */

@@ -47,19 +47,30 @@ public final class Charts {
      * is series s on device d, in bytes; the axis shows MiB.
      */
     public static CategoryChart stackedMemory(String title, List<String> devices, List<String> series, double[][] values) {
+        double[][] mib = new double[values.length][];
+        for (int s = 0; s < values.length; s++) {
+            mib[s] = values[s].clone();
+            for (int d = 0; d < mib[s].length; d++) mib[s][d] /= 1024.0 * 1024.0;
+        }
+        return stackedBars(title, "device", "MiB", devices, series, mib);
+    }
+
+    /** Stacked bars: {@code values[s][c]} is series s in category c, drawn as given. */
+    public static CategoryChart stackedBars(String title, String xTitle, String yTitle, List<String> categories,
+                                            List<String> series, double[][] values) {
         if (series.size() != values.length)
             throw new IllegalArgumentException(series.size() + " series names but " + values.length + " value rows");
         CategoryChart chart = new CategoryChartBuilder().width(640).height(360).title(title)
-                .xAxisTitle("device").yAxisTitle("MiB").build();
+                .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         chart.getStyler().setStacked(true);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-        chart.getStyler().setChartTitleVisible(true);
         for (int s = 0; s < series.size(); s++) {
-            if (values[s].length != devices.size())
-                throw new IllegalArgumentException("series " + series.get(s) + " has " + values[s].length + " values for " + devices.size() + " devices");
-            List<Double> mib = new ArrayList<>();
-            for (double v : values[s]) mib.add(v / (1024.0 * 1024.0));
-            chart.addSeries(series.get(s), devices, mib);
+            if (values[s].length != categories.size())
+                throw new IllegalArgumentException("series " + series.get(s) + " has " + values[s].length + " values for "
+                        + categories.size() + " categories");
+            List<Double> ys = new ArrayList<>();
+            for (double v : values[s]) ys.add(v);
+            chart.addSeries(series.get(s), categories, ys);
         }
         return chart;
     }

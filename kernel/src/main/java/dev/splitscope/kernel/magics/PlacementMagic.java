@@ -1,0 +1,47 @@
+package dev.splitscope.kernel.magics;
+
+import dev.splitscope.kernel.spi.MagicContext;
+import dev.splitscope.kernel.spi.PicocliMagic;
+import dev.splitscope.kernel.views.PlanTables;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tech.tablesaw.api.Table;
+
+/** {@code %placement}: where every tensor of the loaded model lives: device, sharding, range, bytes. */
+public final class PlacementMagic extends PicocliMagic<PlacementMagic.Options> {
+
+    @Command(name = "placement", description = "Show the loaded model's tensor placement: one row per tensor and device, with its sharding (Replicate / Shard(dim) / Partial(dim)), range and bytes.")
+    static final class Options {
+        @Option(names = "--model", paramLabel = "NAME", description = "The model (default: the last loaded).")
+        String model;
+
+        @Option(names = "--layer", paramLabel = "L", description = "Only layer L.")
+        Integer layer;
+
+        @Option(names = "--device", paramLabel = "D", description = "Only device D.")
+        Integer device;
+    }
+
+    @Override
+    public String name() {
+        return "placement";
+    }
+
+    @Override
+    public String summary() {
+        return "tensor placement of the loaded model (device, sharding, range, bytes)";
+    }
+
+    @Override
+    protected Options newOptions() {
+        return new Options();
+    }
+
+    @Override
+    protected void execute(MagicContext ctx, Options o, String body) {
+        Table t = PlanTables.placement(LoadedModels.of(ctx).get(o.model).plan());
+        if (o.layer != null) t = t.where(t.intColumn("layer").isEqualTo(o.layer));
+        if (o.device != null) t = t.where(t.intColumn("device").isEqualTo(o.device));
+        TableOutput.show(ctx, t, "placement");
+    }
+}
