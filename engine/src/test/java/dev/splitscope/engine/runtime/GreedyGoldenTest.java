@@ -35,12 +35,17 @@ class GreedyGoldenTest {
         return out;
     }
 
+    /** Relative tolerance of the top-5 logits against the golden ones (issue 3 asks 1e-3 for F32; all types meet it here). */
+    private static final double TOLERANCE = 1e-3;
+
     @ParameterizedTest
     @ValueSource(strings = {"stories260K.gguf", "derived/stories260K-F16.gguf", "derived/stories260K-BF16.gguf",
-            "derived/stories260K-Q8_0.gguf", "derived/stories260K-Q4_0.gguf", "llama-2-tiny-random.gguf"})
+            "derived/stories260K-Q8_0.gguf", "derived/stories260K-Q4_0.gguf", "llama-2-tiny-random.gguf",
+            "derived/stories260K-moe4-identical-top2.gguf", "derived/stories260K-moe4-split-all4.gguf"})
     void matchesLlamaCpp(String path) throws Exception {
         String name = path.substring(path.lastIndexOf('/') + 1);
-        Golden golden = Golden.of(name);
+        // The MoE variants must reproduce the dense model exactly (SOURCES.md), so they share its golden entry.
+        Golden golden = Golden.of(name.contains("moe4") ? "stories260K.gguf" : name);
         try (GgufFile f = GgufFile.open(TestModels.file(path))) {
             Architecture arch = Architectures.forName(f.architecture());
             ModelSpec spec = arch.readSpec(f.metadata(), f.metadata().getStringArray("tokenizer.ggml.tokens").length)
@@ -50,10 +55,14 @@ class GreedyGoldenTest {
             try (ModelRun run = new ModelRun(f, g, Layout.single(spec), devs, 128, 64, ReduceType.F32, QuantType.F32)) {
                 float[][] first = new float[1][];
                 int[] ids = greedy(run, golden.promptIds(), golden.greedyIds().length, first);
+                double worst = 0;
                 for (int i = 0; i < golden.top5Ids().length; i++) {
                     float want = golden.top5Logits()[i], got = first[0][golden.top5Ids()[i]];
-                    assertEquals(want, got, Math.abs(want) * 2e-3 + 2e-3, name + " logit of token " + golden.top5Ids()[i]);
+                    worst = Math.max(worst, Math.abs(got - want) / Math.max(1e-3, Math.abs(want)));
+                    // golden logits are printed with 4 decimals, hence the 5e-5 absolute floor
+                    assertEquals(want, got, Math.abs(want) * TOLERANCE + 5e-5, name + " logit of token " + golden.top5Ids()[i]);
                 }
+                System.out.printf("%s: worst relative top-5 logit difference %.2e%n", name, worst);
                 assertArrayEquals(golden.greedyIds(), ids, name + " greedy ids");
             }
         }
