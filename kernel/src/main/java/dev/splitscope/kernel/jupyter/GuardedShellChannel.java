@@ -10,20 +10,27 @@ import io.github.spencerpark.jupyter.messages.HMACGenerator;
 import io.github.spencerpark.jupyter.messages.Message;
 import org.zeromq.ZMQ;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * A shell or control channel that survives bad messages. basekernel's own loop dies on the first message with a
  * wrong HMAC signature (its SecurityException escapes the loop thread), which would let anyone who can reach the
- * port silence the kernel; here such a message is logged and dropped, and the loop keeps serving.
+ * port silence the kernel; here such a message is logged and dropped, and the loop keeps serving. Messages are read
+ * whole and checked by {@link SignedMessageReader} (constant-time HMAC comparison).
  */
 final class GuardedShellChannel extends ShellChannel {
     private static final Logger LOG = Logger.getLogger(GuardedShellChannel.class.getName());
     private static final long POLL_MS = 20;
 
+    /** More frames than any real request has; a flood of frames is dropped rather than buffered. */
+    private static final int MAX_FRAMES = 1024;
+
     private final boolean control;
     private final JupyterConnection connection;
+    private final SignedMessageReader reader;
     private volatile Loop loop;
     private volatile boolean closing;
 
@@ -31,6 +38,7 @@ final class GuardedShellChannel extends ShellChannel {
         super(ctx, hmac, control, connection);
         this.control = control;
         this.connection = connection;
+        this.reader = new SignedMessageReader(hmac);
     }
 
     @Override
@@ -56,7 +64,7 @@ final class GuardedShellChannel extends ShellChannel {
     private void serveOne() {
         Message message;
         try {
-            message = readMessage();
+            message = reader.parse(readFrames());
         } catch (SecurityException e) {
             LOG.warning("rejected a message on the " + (control ? "control" : "shell")
                     + " channel: its HMAC signature does not match the connection key");
@@ -80,6 +88,18 @@ final class GuardedShellChannel extends ShellChannel {
             env.resolveDeferrals();
         }
         if (env.isMarkedForShutdown()) connection.close();
+    }
+
+    /** Reads every frame of the pending multipart message, so a bad message never bleeds into the next one. */
+    private List<byte[]> readFrames() {
+        List<byte[]> frames = new ArrayList<>();
+        do {
+            byte[] f = recv();
+            if (f == null) break;
+            if (frames.size() < MAX_FRAMES) frames.add(f);
+        } while (hasReceiveMore());
+        if (frames.size() >= MAX_FRAMES) throw new IllegalArgumentException("a message with more than " + MAX_FRAMES + " frames");
+        return frames;
     }
 
     @Override
