@@ -4,6 +4,7 @@ import dev.splitscope.engine.gguf.GgufFile;
 import dev.splitscope.engine.gguf.GgufMetadata;
 import dev.splitscope.engine.gguf.GgufTensorInfo;
 import dev.splitscope.engine.gguf.GgufValue;
+import dev.splitscope.engine.gguf.GgufValueType;
 import dev.splitscope.engine.model.Architectures;
 import dev.splitscope.engine.model.ModelSpec;
 import dev.splitscope.engine.quant.QuantType;
@@ -120,6 +121,7 @@ public record ModelInfo(
 
     /** A scalar as itself; an array as a short summary, so a 150k-entry list never floods the output. */
     static Object plain(GgufValue v) {
+        if (v.type() == GgufValueType.UINT64 && (Long) v.value() < 0) return new java.math.BigInteger(Long.toUnsignedString((Long) v.value()));
         if (!v.isArray()) return v.value();
         return "[" + v.length() + " x " + v.elementType() + "]";
     }

@@ -77,6 +77,23 @@ class InfoCommandTest {
         assertTrue(bert.out().contains("\"block_count\" : 12") && bert.out().contains("\"hyperparameterSource\" : \"metadata\""), bert.out());
     }
 
+    @Test
+    void unknownArchitectureShowsItsOwnKeys() throws Exception {
+        Path f = tmp.resolve("foo.gguf");
+        new dev.splitscope.engine.gguf.GgufWriter().putString("general.architecture", "foo").putU32("foo.block_count", 3)
+                .putU64("foo.big", -1L).putF32s("foo.scales", 1f, 2f)
+                .addTensor("w", dev.splitscope.engine.quant.QuantType.Q4_K, new long[] {256, 2}, new byte[288]).write(f);
+        Result r = run("info", f.toString());
+        assertEquals(0, r.rc(), r.err());
+        assertTrue(r.out().contains("(from the file's foo.* keys)"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches(" +big +18446744073709551615")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches(" +scales +\\[2 x FLOAT32]")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches(" +w +Q4_K +256 x 2 +288 .*")), r.out());
+        assertTrue(r.out().contains("  (none)"), "no tokenizer: " + r.out());
+        Result j = run("info", "--json", f.toString());
+        assertTrue(j.out().contains("\"big\" : 18446744073709551615"), j.out());
+    }
+
     private static void assertOneLineError(Result r, String fragment) {
         assertEquals(Main.EXIT_BAD_INPUT, r.rc(), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
