@@ -120,12 +120,14 @@ final class GgufHeaderReader {
         int alignment = alignment(kv.get("general.alignment"));
         List<GgufTensorInfo> tensors = new ArrayList<>((int) Math.min(tensorCount, 1 << 16));
         Set<String> names = new HashSet<>();
-        long[] offsetFieldAt = new long[(int) tensorCount]; // tensorCount is bounded by the header size
+        // grown as tensors are read, so a corrupt count costs nothing before the file runs out
+        long[] offsetFieldAt = new long[(int) Math.min(tensorCount, 1 << 16)];
         for (int i = 0; i < tensorCount; i++) {
             long at = pos;
             GgufTensorInfo t = tensorInfo(i, alignment);
             if (!names.add(t.name())) throw error(at, "duplicate tensor name '" + t.name() + "'");
             tensors.add(t);
+            if (i == offsetFieldAt.length) offsetFieldAt = Arrays.copyOf(offsetFieldAt, (int) Math.min(tensorCount, 2L * i));
             offsetFieldAt[i] = pos - 8;
         }
         long dataOffset = GgufWriter.alignUp(pos, alignment);
