@@ -1,0 +1,51 @@
+package dev.splitscope.engine.backend.cpu;
+
+/**
+ * Activations quantized to Q8 blocks of 32 (as ggml's q8_0/q8_1), once per matmul call and shared by every weight
+ * row: per token, int8 values widened to int16 (so the kernels load them without a conversion), one f32 scale per
+ * block and, for Q4_0's offset of 8, eight times the block's sum times its scale. Grown on demand, reused per thread.
+ */
+final class Q8Activations {
+    static final int BLOCK = 32;
+
+    short[] q = new short[0];   // [token][cols], values in [-127, 127]
+    float[] d = new float[0];   // [token][blocks]: x ≈ d * q
+    float[] m8 = new float[0];  // [token][blocks]: 8 * d * Σ q over the block
+    int cols;
+    int blocks;
+    int tokens;
+
+    void ensure(int nTokens, int nCols) {
+        int nb = nCols / BLOCK;
+        if (q.length < nTokens * nCols) q = new short[nTokens * nCols];
+        if (d.length < nTokens * nb) {
+            d = new float[nTokens * nb];
+            m8 = new float[nTokens * nb];
+        }
+        this.cols = nCols;
+        this.blocks = nb;
+        this.tokens = nTokens;
+    }
+
+    /** Quantizes tokens [t0, t1) of x (token t at xOff + t * xStride, {@link #cols} values each). */
+    void quantize(float[] x, int xOff, int xStride, int t0, int t1) {
+        for (int t = t0; t < t1; t++) {
+            int src = xOff + t * xStride;
+            for (int b = 0; b < blocks; b++) quantizeBlock(x, src + b * BLOCK, t * cols + b * BLOCK, t * blocks + b);
+        }
+    }
+
+    private void quantizeBlock(float[] x, int src, int dst, int bi) {
+        float amax = CpuOps.maxAbs(x, src, BLOCK);
+        float scale = amax / 127f;
+        float inv = amax == 0 ? 0f : 127f / amax;
+        int sum = 0;
+        for (int i = 0; i < BLOCK; i++) {
+            int v = Math.round(x[src + i] * inv);
+            q[dst + i] = (short) v;
+            sum += v;
+        }
+        d[bi] = scale;
+        m8[bi] = 8f * scale * sum;
+    }
+}
