@@ -122,7 +122,7 @@ public final class CpuThreads implements AutoCloseable {
     }
 
     private void workerLoop() {
-        int seen = generation;
+        int seen = 0; // not a read of generation: a worker that starts late must still see the first job
         while (true) {
             long start = System.nanoTime();
             int spins = 0;

@@ -2,13 +2,13 @@ package dev.splitscope.engine.backend.cpu;
 
 /**
  * Activations quantized to Q8 blocks of 32 (as ggml's q8_0/q8_1), once per matmul call and shared by every weight
- * row: per token, int8 values widened to int16 (so the kernels load them without a conversion), one f32 scale per
+ * row: per token, int8 values widened to int32 (so the kernels load them without a conversion), one f32 scale per
  * block and, for Q4_0's offset of 8, eight times the block's sum times its scale. Grown on demand, reused per thread.
  */
 final class Q8Activations {
     static final int BLOCK = 32;
 
-    short[] q = new short[0];   // [token][cols], values in [-127, 127]
+    int[] q = new int[0];       // [token][cols], values in [-127, 127]
     float[] d = new float[0];   // [token][blocks]: x ≈ d * q
     float[] m8 = new float[0];  // [token][blocks]: 8 * d * Σ q over the block
     int cols;
@@ -17,7 +17,7 @@ final class Q8Activations {
 
     void ensure(int nTokens, int nCols) {
         int nb = nCols / BLOCK;
-        if (q.length < nTokens * nCols) q = new short[nTokens * nCols];
+        if (q.length < nTokens * nCols) q = new int[nTokens * nCols];
         if (d.length < nTokens * nb) {
             d = new float[nTokens * nb];
             m8 = new float[nTokens * nb];
@@ -42,7 +42,7 @@ final class Q8Activations {
         int sum = 0;
         for (int i = 0; i < BLOCK; i++) {
             int v = Math.round(x[src + i] * inv);
-            q[dst + i] = (short) v;
+            q[dst + i] = v;
             sum += v;
         }
         d[bi] = scale;

@@ -57,9 +57,9 @@ final class RowDequant {
             if (WIDE) {
                 for (int h = 0; h < 32; h += 16) {
                     IntVector v = bytes16(w, q + h);
-                    v.and(0xF).convert(VectorOperators.I2F, 0).reinterpretAsFloats()
+                    v.and(0xF).convertShape(VectorOperators.I2F, FS, 0).reinterpretAsFloats()
                             .fma(d1, -m1).intoArray(dst, out + h);
-                    v.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0).reinterpretAsFloats()
+                    v.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, FS, 0).reinterpretAsFloats()
                             .fma(d2, -m2).intoArray(dst, out + 32 + h);
                 }
             } else {
@@ -121,6 +121,6 @@ final class RowDequant {
 
     private static void q6Store(IntVector low, IntVector h, int shift, float s, float[] dst, int o) {
         IntVector q = low.or(h.lanewise(VectorOperators.LSHR, shift).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32);
-        ((FloatVector) q.convert(VectorOperators.I2F, 0)).mul(s).intoArray(dst, o);
+        ((FloatVector) q.convertShape(VectorOperators.I2F, FS, 0)).mul(s).intoArray(dst, o);
     }
 }
