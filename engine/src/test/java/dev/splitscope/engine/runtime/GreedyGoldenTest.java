@@ -35,8 +35,13 @@ class GreedyGoldenTest {
         return out;
     }
 
-    /** Relative tolerance of the top-5 logits against the golden ones (issue 3 asks 1e-3 for F32; all types meet it here). */
+    /** Relative tolerance of the top-5 logits against the golden ones (issue 3 asks 1e-3 for F32). */
     private static final double TOLERANCE = 1e-3;
+    /**
+     * Q8_0/Q4_0 matmuls quantize activations to Q8 blocks, as llama.cpp's CPU path does, while the golden logits are
+     * f32 math on dequantized weights: on this 64-wide model that moves the top-5 logits by up to ~0.5%.
+     */
+    private static final double Q8_ACTIVATION_TOLERANCE = 1e-2;
 
     @ParameterizedTest
     @ValueSource(strings = {"stories260K.gguf", "derived/stories260K-F16.gguf", "derived/stories260K-BF16.gguf",
@@ -56,11 +61,12 @@ class GreedyGoldenTest {
                 float[][] first = new float[1][];
                 int[] ids = greedy(run, golden.promptIds(), golden.greedyIds().length, first);
                 double worst = 0;
+                double tolerance = name.contains("Q8_0") || name.contains("Q4_0") ? Q8_ACTIVATION_TOLERANCE : TOLERANCE;
                 for (int i = 0; i < golden.top5Ids().length; i++) {
                     float want = golden.top5Logits()[i], got = first[0][golden.top5Ids()[i]];
                     worst = Math.max(worst, Math.abs(got - want) / Math.max(1e-3, Math.abs(want)));
                     // golden logits are printed with 4 decimals, hence the 5e-5 absolute floor
-                    assertEquals(want, got, Math.abs(want) * TOLERANCE + 5e-5, name + " logit of token " + golden.top5Ids()[i]);
+                    assertEquals(want, got, Math.abs(want) * tolerance + 5e-5, name + " logit of token " + golden.top5Ids()[i]);
                 }
                 System.out.printf("%s: worst relative top-5 logit difference %.2e%n", name, worst);
                 assertArrayEquals(golden.greedyIds(), ids, name + " greedy ids");

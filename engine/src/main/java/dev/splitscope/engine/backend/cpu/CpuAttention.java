@@ -15,6 +15,28 @@ public final class CpuAttention {
     private CpuAttention() {}
 
     private static final VectorSpecies<Float> FS = FloatDot.FS;
+
+    /**
+     * Causal GQA attention for a batch of tokens at positions pos0.., over one device's KV shard: query head h of
+     * token t (at q[t * qWidth + h * headDim]) reads kv head kvOf[h] over cells [0, pos0 + t]; (token, head) pairs
+     * are spread over the pool.
+     */
+    static void run(CpuKvCache cache, int layer, float[] q, int qWidth, int tokens, int pos0, int headDim,
+                    int[] kvOf, float[] out, int outWidth, CpuThreads threads) {
+        int heads = kvOf.length, kvHeads = cache.kvHeads();
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        float[] k32 = cache.f32(layer, false), v32 = cache.f32(layer, true);
+        short[] k16 = cache.f16(layer, false), v16 = cache.f16(layer, true);
+        threads.parallelFor(tokens * heads, (i0, i1) -> {
+            float[] scores = new float[pos0 + tokens];
+            for (int i = i0; i < i1; i++) {
+                int t = i / heads, h = i % heads, end = pos0 + t + 1;
+                int qo = t * qWidth + h * headDim, oo = t * outWidth + h * headDim;
+                if (k32 != null) attendHead(q, qo, k32, v32, kvHeads, headDim, kvOf[h], 0, end, scale, scores, out, oo);
+                else attendHead(q, qo, k16, v16, kvHeads, headDim, kvOf[h], 0, end, scale, scores, out, oo);
+            }
+        });
+    }
     private static final int F = FloatDot.F;
 
     /** f32 cache: out[outOff..outOff+headDim) = attention of q[qOff..] over cells [from, to) of kvHead. */

@@ -111,8 +111,7 @@ public final class CpuDeviceOps implements DeviceOps {
     public void rope(Act x, int tokens, int heads, int headDim, int ropeDim, boolean neox, float theta, int pos0) {
         float[] xd = a(x);
         for (int t = 0; t < tokens; t++)
-            for (int h = 0; h < heads; h++)
-                CpuOps.rope(xd, t * x.width() + h * headDim, headDim, ropeDim, neox, theta, pos0 + t);
+            CpuOps.rope(xd, t * x.width(), heads, headDim, ropeDim, pos0 + t, theta, null, neox);
     }
 
     @Override
@@ -129,7 +128,7 @@ public final class CpuDeviceOps implements DeviceOps {
 
     @Override
     public void swiglu(Act gate, Act up, int tokens, Act out) {
-        CpuOps.swiglu(a(gate), a(up), a(out), tokens * gate.width());
+        CpuOps.swiglu(a(gate), 0, a(up), 0, a(out), 0, tokens * gate.width());
     }
 
     @Override

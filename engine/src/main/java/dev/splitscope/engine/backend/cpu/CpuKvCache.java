@@ -63,6 +63,24 @@ final class CpuKvCache implements DeviceOps.KvCache {
         }
     }
 
+    boolean isF16() {
+        return f16;
+    }
+
+    int headDim() {
+        return headDim;
+    }
+
+    /** Layer's K (or V) as f32, [cell][kvHead][headDim]; null for an f16 cache or a layer held elsewhere. */
+    float[] f32(int layer, boolean isV) {
+        return f16 ? null : (isV ? v32 : k32)[layer];
+    }
+
+    /** Layer's K (or V) as IEEE half bits, [cell][kvHead][headDim]; null for an f32 cache. */
+    short[] f16(int layer, boolean isV) {
+        return f16 ? (isV ? v16 : k16)[layer] : null;
+    }
+
     /** Copies head h of position pos into dst (headDim floats). */
     void load(int layer, boolean isV, int pos, int h, float[] dst) {
         int base = pos * kvHeads * headDim + h * headDim;

@@ -36,7 +36,7 @@ final class CpuMoe {
                 float wgt = route[t * routeWidth + 2 * j + 1];
                 CpuMatmul.matmul(gate[e].view(), x, t * xWidth, xWidth, 1, g, 0, ff, threads);
                 CpuMatmul.matmul(up[e].view(), x, t * xWidth, xWidth, 1, u, 0, ff, threads);
-                CpuOps.swiglu(g, u, g, ff);
+                CpuOps.swiglu(g, 0, u, 0, g, 0, ff);
                 CpuMatmul.matmul(down[e].view(), g, 0, ff, 1, y, 0, outWidth, threads);
                 for (int i = 0; i < outWidth; i++) out[t * outWidth + i] += wgt * y[i];
             }

@@ -35,17 +35,24 @@ final class Q8Activations {
         }
     }
 
+    /**
+     * As ggml's quantize_row_q8_0: q = roundf(x / d) with d = amax / 127, but the block keeps d rounded to f16, so
+     * results match llama.cpp's CPU backend rather than an ideal quantizer.
+     */
     private void quantizeBlock(float[] x, int src, int dst, int bi) {
         float amax = CpuOps.maxAbs(x, src, BLOCK);
-        float scale = amax / 127f;
-        float inv = amax == 0 ? 0f : 127f / amax;
+        float step = amax / 127f;
+        float id = step != 0 ? 1f / step : 0f;
         int sum = 0;
         for (int i = 0; i < BLOCK; i++) {
-            int v = Math.round(x[src + i] * inv);
-            q[dst + i] = v;
-            sum += v;
+            float v = x[src + i] * id;
+            int k = Math.round(Math.abs(v)); // roundf: halves away from zero
+            if (v < 0) k = -k;
+            q[dst + i] = k;
+            sum += k;
         }
-        d[bi] = scale;
-        m8[bi] = 8f * scale * sum;
+        float d16 = Float.float16ToFloat(Float.floatToFloat16(step));
+        d[bi] = d16;
+        m8[bi] = 8f * d16 * sum;
     }
 }

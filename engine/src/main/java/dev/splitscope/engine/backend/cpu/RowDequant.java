@@ -1,5 +1,6 @@
 package dev.splitscope.engine.backend.cpu;
 
+import dev.splitscope.engine.quant.QuantCodecs;
 import dev.splitscope.engine.quant.QuantType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -13,7 +14,7 @@ import java.nio.ByteOrder;
 
 /**
  * Dequantizes weight rows to f32 for the matmul's float path: Vector API decoders for the K-quants that have no
- * integer kernel here (Q4_K, Q6_K); every other type goes through the scalar codecs.
+ * integer kernel here (Q4_K, Q6_K); every other type goes through the scalar codecs ({@link QuantCodecs}).
  */
 final class RowDequant {
     private RowDequant() {}
@@ -31,7 +32,7 @@ final class RowDequant {
         switch (t) {
             case Q4_K -> { for (int b = 0; b < n / 256; b++) q4K(w, off + 144L * b, dst, dstOff + 256 * b); }
             case Q6_K -> { for (int b = 0; b < n / 256; b++) q6K(w, off + 210L * b, dst, dstOff + 256 * b); }
-            default -> throw new UnsupportedOperationException("no CPU kernel or codec for " + t + " weights yet");
+            default -> QuantCodecs.dequantize(t, w, off, dst, dstOff, n);
         }
     }
 
