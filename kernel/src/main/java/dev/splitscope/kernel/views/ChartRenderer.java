@@ -4,7 +4,7 @@ import dev.splitscope.kernel.spi.MimeBundle;
 import dev.splitscope.kernel.spi.ObjectRenderer;
 import org.knowm.xchart.internal.chartpart.Chart;
 
-/** Shows XChart charts returned by a cell as inline SVG (no network, no JavaScript). */
+/** Shows XChart charts returned by a cell as PNG images (made offline, no JavaScript). */
 @SuppressWarnings("rawtypes")
 public final class ChartRenderer implements ObjectRenderer<Chart> {
     @Override

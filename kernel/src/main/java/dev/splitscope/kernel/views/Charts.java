@@ -1,11 +1,14 @@
 package dev.splitscope.kernel.views;
 
 import dev.splitscope.kernel.spi.MimeBundle;
+import de.erichseifert.vectorgraphics2d.VectorGraphics2D;
+import de.erichseifert.vectorgraphics2d.svg.SVGProcessor;
+import de.erichseifert.vectorgraphics2d.util.PageSize;
+import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
-import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
 
@@ -17,8 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The kernel's charts, made with XChart and encoded offline as SVG: memory per device (stacked weights / KV /
- * compute) and heat maps such as KV bytes by layer × device.
+ * The kernel's charts, made with XChart and encoded offline as PNG (or SVG on request): memory per device (stacked weights / KV /
+ * compute) and heat maps such as KV bytes by layer × device. No JavaScript, no CDN.
  */
 public final class Charts {
     static {
@@ -27,19 +30,35 @@ public final class Charts {
 
     private Charts() {}
 
-    /** SVG plus a one-line text/plain description for front ends that cannot show images. */
+    /**
+     * PNG plus a one-line text/plain description. PNG rather than SVG because nbconvert's HTML export strips inline
+     * SVG content, while every front end shows a PNG; {@link #svg} is there for vector output on request.
+     */
     public static MimeBundle bundle(Chart<?, ?> chart) {
-        return MimeBundle.text("<chart: " + chart.getTitle() + ">").svg(svg(chart));
+        return MimeBundle.text("<chart: " + chart.getTitle() + ">").png(png(chart));
     }
 
+    public static byte[] png(Chart<?, ?> chart) {
+        try {
+            return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not encode the chart '" + chart.getTitle() + "' as PNG", e);
+        }
+    }
+
+    /** The chart as an SVG element (no XML declaration or DOCTYPE, so it can be embedded in HTML). */
     public static String svg(Chart<?, ?> chart) {
+        VectorGraphics2D g = new VectorGraphics2D();
+        chart.paint(g, chart.getWidth(), chart.getHeight());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
-            VectorGraphicsEncoder.saveVectorGraphic(chart, bytes, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+            new SVGProcessor().getDocument(g.getCommands(), new PageSize(0, 0, chart.getWidth(), chart.getHeight())).writeTo(bytes);
         } catch (IOException e) {
             throw new UncheckedIOException("could not encode the chart '" + chart.getTitle() + "' as SVG", e);
         }
-        return bytes.toString(StandardCharsets.UTF_8);
+        String svg = bytes.toString(StandardCharsets.UTF_8);
+        int start = svg.indexOf("<svg");
+        return start > 0 ? svg.substring(start) : svg;
     }
 
     /**
@@ -77,8 +96,11 @@ public final class Charts {
 
     /** A heat map with {@code values[y][x]}; x and y are the category labels (e.g. devices and layers). */
     public static HeatMapChart heatMap(String title, String xTitle, List<String> xs, String yTitle, List<String> ys, double[][] values) {
-        HeatMapChart chart = new HeatMapChartBuilder().width(640).height(Math.max(240, 60 + 18 * ys.size())).title(title)
+        // one row per layer, capped so 80-layer models stay on screen (labels get smaller instead)
+        int height = Math.max(240, Math.min(820, 80 + 16 * ys.size()));
+        HeatMapChart chart = new HeatMapChartBuilder().width(640).height(height).title(title)
                 .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        if (ys.size() > 45) chart.getStyler().setAxisTickLabelsFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 7));
         chart.getStyler().setPlotContentSize(1);
         chart.getStyler().setShowValue(ys.size() * xs.size() <= 200);
         List<Number[]> cells = new ArrayList<>();
