@@ -8,9 +8,10 @@ import dev.splitscope.engine.runtime.SamplerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -54,19 +55,26 @@ public final class GenerateCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         try (LoadedModel m = LoadedModel.load(model, run.toLoadOptions(n + 64), LoadProgress.NONE)) {
             SamplerConfig sc = new SamplerConfig(temp, topK, topP, minP, repeatPenalty, 64, seed);
             out.print(prompt);
-            GenerationResult r = m.generate(prompt, new GenerateParams(n, sc, stop, true, false), (id, text) -> out.print(text));
+            GenerationResult r = m.generate(prompt, new GenerateParams(n, sc, stop, true, false), (id, text) -> {
+                out.print(text);
+                out.flush();
+            });
             out.println();
-            System.err.printf("prompt: %d tokens in %.1f ms (%.1f t/s) | generation: %d tokens in %.1f ms (%.1f t/s) | stop: %s | devices: %s, split %s%n",
+            err.printf("prompt: %d tokens in %.1f ms (%.1f t/s) | generation: %d tokens in %.1f ms (%.1f t/s) | stop: %s | devices: %s, split %s%n",
                     r.promptIds().length, r.promptNanos() / 1e6, r.promptTokensPerSecond(),
                     r.generatedIds().length, r.generateNanos() / 1e6, r.generateTokensPerSecond(), r.stopReason(),
                     String.join(",", m.run().deviceNames()), m.plan().mode().name().toLowerCase());
-            if (timings) System.err.print(TimingText.render(m.run()));
+            if (timings) err.print(TimingText.render(m.run()));
+            err.flush();
         }
         return 0;
     }

@@ -28,6 +28,7 @@ import java.util.Properties;
                 SynthCommand.class,
                 PlanCommand.class,
                 GenerateCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
