@@ -80,51 +80,47 @@ final class Int8Dot {
     }
 
     /**
-     * Dot of the Q4_0 row at off with token t. Nibbles stay unsigned (0..15); the offset of 8 is taken off once per
-     * block with the activation block sum: Σ (u − 8)·x = Σ u·x − 8·Σ x. Byte j holds elements j (low) and j + 16.
+     * Dot of the Q4_0 row at off with token t. Byte j of a block holds elements j (low nibble) and j + 16 (high), as
+     * unsigned 0..15; the offset of 8 comes off in integers, Σ (u − 8)·x = Σ u·x − 8·Σ x, by subtracting activation
+     * lanes that sum to 8·Σ x, so the block sum is exact and nothing cancels in floating point.
      */
     static float q4_0(MemorySegment w, long off, int nb, Q8Activations a, int t) {
-        int[] xq = a.q;
-        float[] xd = a.d, m8 = a.m8;
+        int[] xq = a.q, s8 = a.s8;
+        float[] xd = a.d;
         int xb = t * a.cols, db = t * a.blocks;
         FloatVector acc0 = FloatVector.zero(FS), acc1 = acc0;
-        float corr = 0;
         int b = 0;
         for (; b + 1 < nb; b += 2) {
             long p = off + (long) b * Q4_0_BYTES, p1 = p + Q4_0_BYTES;
-            int xi = xb + 32 * b;
+            int xi = xb + 32 * b, si = (db + b) * 16;
             float dw0 = Float.float16ToFloat(w.get(F16, p)), dw1 = Float.float16ToFloat(w.get(F16, p1));
-            IntVector u0 = unsigned(w, p + 2), u1 = unsigned(w, p1 + 2);
-            IntVector i0 = u0.and(0xF).mul(IntVector.fromArray(IS, xq, xi))
-                    .add(u0.lanewise(VectorOperators.ASHR, 4).mul(IntVector.fromArray(IS, xq, xi + 16)));
-            IntVector i1 = u1.and(0xF).mul(IntVector.fromArray(IS, xq, xi + 32))
-                    .add(u1.lanewise(VectorOperators.ASHR, 4).mul(IntVector.fromArray(IS, xq, xi + 48)));
-            for (int j = L; j < 16; j += L) {
-                u0 = unsigned(w, p + 2 + j);
-                u1 = unsigned(w, p1 + 2 + j);
+            IntVector i0 = IntVector.zero(IS), i1 = i0;
+            for (int j = 0; j < 16; j += L) {
+                IntVector u0 = unsigned(w, p + 2 + j), u1 = unsigned(w, p1 + 2 + j);
                 i0 = i0.add(u0.and(0xF).mul(IntVector.fromArray(IS, xq, xi + j)))
-                        .add(u0.lanewise(VectorOperators.ASHR, 4).mul(IntVector.fromArray(IS, xq, xi + 16 + j)));
+                        .add(u0.lanewise(VectorOperators.ASHR, 4).mul(IntVector.fromArray(IS, xq, xi + 16 + j)))
+                        .sub(IntVector.fromArray(IS, s8, si + j));
                 i1 = i1.add(u1.and(0xF).mul(IntVector.fromArray(IS, xq, xi + 32 + j)))
-                        .add(u1.lanewise(VectorOperators.ASHR, 4).mul(IntVector.fromArray(IS, xq, xi + 48 + j)));
+                        .add(u1.lanewise(VectorOperators.ASHR, 4).mul(IntVector.fromArray(IS, xq, xi + 48 + j)))
+                        .sub(IntVector.fromArray(IS, s8, si + 16 + j));
             }
             acc0 = toFloat(i0).fma(FloatVector.broadcast(FS, dw0 * xd[db + b]), acc0);
             acc1 = toFloat(i1).fma(FloatVector.broadcast(FS, dw1 * xd[db + b + 1]), acc1);
-            corr += dw0 * m8[db + b] + dw1 * m8[db + b + 1];
         }
         for (; b < nb; b++) {
             long p = off + (long) b * Q4_0_BYTES;
-            int xi = xb + 32 * b;
+            int xi = xb + 32 * b, si = (db + b) * 16;
             float dw0 = Float.float16ToFloat(w.get(F16, p));
             IntVector i0 = IntVector.zero(IS);
             for (int j = 0; j < 16; j += L) {
                 IntVector u0 = unsigned(w, p + 2 + j);
                 i0 = i0.add(u0.and(0xF).mul(IntVector.fromArray(IS, xq, xi + j)))
-                        .add(u0.lanewise(VectorOperators.ASHR, 4).mul(IntVector.fromArray(IS, xq, xi + 16 + j)));
+                        .add(u0.lanewise(VectorOperators.ASHR, 4).mul(IntVector.fromArray(IS, xq, xi + 16 + j)))
+                        .sub(IntVector.fromArray(IS, s8, si + j));
             }
             acc0 = toFloat(i0).fma(FloatVector.broadcast(FS, dw0 * xd[db + b]), acc0);
-            corr += dw0 * m8[db + b];
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) - corr;
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     }
 
     /**
@@ -151,7 +147,7 @@ final class Int8Dot {
             acc2 = toFloat(dot2(w0, w1, xq, xi + 2 * cols)).fma(FloatVector.broadcast(FS, dw * xd[di + 2 * nbx]), acc2);
             acc3 = toFloat(dot2(w0, w1, xq, xi + 3 * cols)).fma(FloatVector.broadcast(FS, dw * xd[di + 3 * nbx]), acc3);
         }
-        store4(y, yi, yStride, acc0, acc1, acc2, acc3, 0, 0, 0, 0);
+        store4(y, yi, yStride, acc0, acc1, acc2, acc3);
     }
 
     private static IntVector dot2(IntVector w0, IntVector w1, int[] xq, int xi) {
@@ -164,35 +160,34 @@ final class Int8Dot {
             for (int k = 0; k < 4; k++) y[yi + k * yStride] = q4_0(w, off, nb, a, t + k);
             return;
         }
-        int[] xq = a.q;
-        float[] xd = a.d, m8 = a.m8;
+        int[] xq = a.q, s8 = a.s8;
+        float[] xd = a.d;
         int cols = a.cols, nbx = a.blocks;
         int x0 = t * cols, d0 = t * nbx;
         FloatVector acc0 = FloatVector.zero(FS), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-        float c0 = 0, c1 = 0, c2 = 0, c3 = 0;
         for (int b = 0; b < nb; b++) {
             long p = off + (long) b * Q4_0_BYTES;
             float dw = Float.float16ToFloat(w.get(F16, p));
             IntVector u = unsigned(w, p + 2);
             IntVector lo = u.and(0xF), hi = u.lanewise(VectorOperators.ASHR, 4); // elements 0..15, 16..31
             int xi = x0 + 32 * b, di = d0 + b;
-            acc0 = toFloat(dot2(lo, hi, xq, xi)).fma(FloatVector.broadcast(FS, dw * xd[di]), acc0);
-            acc1 = toFloat(dot2(lo, hi, xq, xi + cols)).fma(FloatVector.broadcast(FS, dw * xd[di + nbx]), acc1);
-            acc2 = toFloat(dot2(lo, hi, xq, xi + 2 * cols)).fma(FloatVector.broadcast(FS, dw * xd[di + 2 * nbx]), acc2);
-            acc3 = toFloat(dot2(lo, hi, xq, xi + 3 * cols)).fma(FloatVector.broadcast(FS, dw * xd[di + 3 * nbx]), acc3);
-            c0 += dw * m8[di];
-            c1 += dw * m8[di + nbx];
-            c2 += dw * m8[di + 2 * nbx];
-            c3 += dw * m8[di + 3 * nbx];
+            acc0 = toFloat(dot2(lo, hi, xq, xi).sub(IntVector.fromArray(IS, s8, di * 16)))
+                    .fma(FloatVector.broadcast(FS, dw * xd[di]), acc0);
+            acc1 = toFloat(dot2(lo, hi, xq, xi + cols).sub(IntVector.fromArray(IS, s8, (di + nbx) * 16)))
+                    .fma(FloatVector.broadcast(FS, dw * xd[di + nbx]), acc1);
+            acc2 = toFloat(dot2(lo, hi, xq, xi + 2 * cols).sub(IntVector.fromArray(IS, s8, (di + 2 * nbx) * 16)))
+                    .fma(FloatVector.broadcast(FS, dw * xd[di + 2 * nbx]), acc2);
+            acc3 = toFloat(dot2(lo, hi, xq, xi + 3 * cols).sub(IntVector.fromArray(IS, s8, (di + 3 * nbx) * 16)))
+                    .fma(FloatVector.broadcast(FS, dw * xd[di + 3 * nbx]), acc3);
         }
-        store4(y, yi, yStride, acc0, acc1, acc2, acc3, c0, c1, c2, c3);
+        store4(y, yi, yStride, acc0, acc1, acc2, acc3);
     }
 
     private static void store4(float[] y, int yi, int yStride, FloatVector a0, FloatVector a1, FloatVector a2,
-                               FloatVector a3, float c0, float c1, float c2, float c3) {
-        y[yi] = a0.reduceLanes(VectorOperators.ADD) - c0;
-        y[yi + yStride] = a1.reduceLanes(VectorOperators.ADD) - c1;
-        y[yi + 2 * yStride] = a2.reduceLanes(VectorOperators.ADD) - c2;
-        y[yi + 3 * yStride] = a3.reduceLanes(VectorOperators.ADD) - c3;
+                               FloatVector a3) {
+        y[yi] = a0.reduceLanes(VectorOperators.ADD);
+        y[yi + yStride] = a1.reduceLanes(VectorOperators.ADD);
+        y[yi + 2 * yStride] = a2.reduceLanes(VectorOperators.ADD);
+        y[yi + 3 * yStride] = a3.reduceLanes(VectorOperators.ADD);
     }
 }

@@ -3,14 +3,15 @@ package dev.splitscope.engine.backend.cpu;
 /**
  * Activations quantized to Q8 blocks of 32 (as ggml's q8_0/q8_1), once per matmul call and shared by every weight
  * row: per token, int8 values widened to int32 (so the kernels load them without a conversion), one f32 scale per
- * block and, for Q4_0's offset of 8, eight times the block's sum times its scale. Grown on demand, reused per thread.
+ * block and, for Q4_0's offset of 8, 16 lanes per block that sum to 8 × the block's Σ q. Grown on demand, reused
+ * per thread.
  */
 final class Q8Activations {
     static final int BLOCK = 32;
 
     int[] q = new int[0];       // [token][cols], values in [-127, 127]
     float[] d = new float[0];   // [token][blocks]: x ≈ d * q
-    float[] m8 = new float[0];  // [token][blocks]: 8 * d * Σ q over the block
+    int[] s8 = new int[0];      // [token][blocks][16]: 8 * (q[j] + q[j + 16]); lanes sum to 8 * Σ q of the block
     int cols;
     int blocks;
     int tokens;
@@ -18,10 +19,8 @@ final class Q8Activations {
     void ensure(int nTokens, int nCols) {
         int nb = nCols / BLOCK;
         if (q.length < nTokens * nCols) q = new int[nTokens * nCols];
-        if (d.length < nTokens * nb) {
-            d = new float[nTokens * nb];
-            m8 = new float[nTokens * nb];
-        }
+        if (d.length < nTokens * nb) d = new float[nTokens * nb];
+        if (s8.length < nTokens * nb * 16) s8 = new int[nTokens * nb * 16];
         this.cols = nCols;
         this.blocks = nb;
         this.tokens = nTokens;
@@ -43,16 +42,14 @@ final class Q8Activations {
         float amax = CpuOps.maxAbs(x, src, BLOCK);
         float step = amax / 127f;
         float id = step != 0 ? 1f / step : 0f;
-        int sum = 0;
         for (int i = 0; i < BLOCK; i++) {
             float v = x[src + i] * id;
             int k = Math.round(Math.abs(v)); // roundf: halves away from zero
             if (v < 0) k = -k;
             q[dst + i] = k;
-            sum += k;
         }
+        for (int j = 0; j < 16; j++) s8[bi * 16 + j] = 8 * (q[dst + j] + q[dst + 16 + j]);
         float d16 = Float.float16ToFloat(Float.floatToFloat16(step));
         d[bi] = d16;
-        m8[bi] = 8f * d16 * sum;
     }
 }
