@@ -18,6 +18,11 @@ import dev.splitscope.engine.quant.QuantType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import dev.splitscope.engine.graph.Graph;
+import dev.splitscope.engine.model.Architectures;
+import dev.splitscope.engine.runtime.Layout;
+import dev.splitscope.engine.runtime.Scheduler;
+import dev.splitscope.engine.runtime.Split;
 import java.util.Map;
 import java.util.Locale;
 
@@ -43,6 +48,7 @@ final class PlanReport {
         parts.add(devices().render());
         parts.add(plan.mode() == SplitMode.GRAPH ? shards().render() : layers().render());
         parts.add(placement().render());
+        parts.add(splits().render());
         parts.add(kv().render());
         parts.add(comm());
         parts.add(issues());
@@ -59,6 +65,24 @@ final class PlanReport {
                 s.nVocab(), plan.mode().name().toLowerCase(Locale.ROOT), plan.devices().size(), plan.devices().size() == 1 ? "" : "s",
                 fractions(), lower(plan.options().reduceType()), lower(plan.options().kvType()), plan.options().ctx(),
                 plan.options().batch(), Units.bytes(bytes));
+    }
+
+    /** The scheduler's splits for this plan: which nodes each device runs between two synchronisations. */
+    private TextTable splits() {
+        Graph g = Architectures.forName(plan.spec().architecture()).buildGraph(plan.spec());
+        List<Split> all = Scheduler.schedule(g, Layout.of(plan));
+        boolean brief = !allLayers && plan.mode() == SplitMode.GRAPH; // a layer split has one split per device: show all
+        TextTable t = new TextTable("splits" + (brief ? " (through layer 0, then the last group; --all-layers for all)" : "")
+                + ": splits of one group run at the same time", "split", "group", "device", "nodes", "count", "inputs (bytes/token)", "ends with");
+        int lastGroup = all.isEmpty() ? 0 : all.getLast().group();
+        for (Split sp : all) {
+            boolean early = g.node(sp.firstNode()).layer() <= 0;
+            if (brief && !early && sp.group() != lastGroup) continue;
+            String inputs = sp.inputs().stream().map(i -> i.tensor() + " (" + i.bytesPerToken() + ")").reduce((a, b) -> a + ", " + b).orElse("-");
+            t.row(sp.index(), sp.group(), plan.devices().get(sp.device()).id(), g.node(sp.firstNode()).label() + " .. " + g.node(sp.lastNode()).label(),
+                    sp.nodeCount(), inputs, lower(sp.end()));
+        }
+        return t;
     }
 
     private TextTable devices() {

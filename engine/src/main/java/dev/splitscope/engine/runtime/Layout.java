@@ -1,6 +1,7 @@
 package dev.splitscope.engine.runtime;
 
 import dev.splitscope.engine.plan.DeviceShard;
+import dev.splitscope.engine.plan.Plan;
 import dev.splitscope.engine.plan.Range;
 import dev.splitscope.engine.model.ModelSpec;
 
@@ -14,6 +15,14 @@ public record Layout(boolean tensorParallel, DeviceShard[] shards, int[] layerDe
 
     public int deviceCount() {
         return tensorParallel ? shards.length : Arrays.stream(layerDevice).max().orElse(0) + 1;
+    }
+
+    /** The executor's view of a plan: per-device shards for a graph split, a device per layer otherwise. */
+    public static Layout of(Plan plan) {
+        return switch (plan.mode()) {
+            case GRAPH -> new Layout(true, plan.shards().toArray(DeviceShard[]::new), null);
+            case LAYER, NONE -> new Layout(false, null, plan.layerDevice());
+        };
     }
 
     /** Everything on one device. */

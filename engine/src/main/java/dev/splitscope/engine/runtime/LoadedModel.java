@@ -60,7 +60,7 @@ public final class LoadedModel implements AutoCloseable {
             List<DeviceOps> ops = open(plan, o);
             ModelRun run;
             try {
-                run = new ModelRun(file, graph, layoutOf(plan), ops, o.ctx(), o.batch(), o.reduce(), o.kvType());
+                run = new ModelRun(file, graph, Layout.of(plan), ops, o.ctx(), o.batch(), o.reduce(), o.kvType());
             } catch (RuntimeException e) {
                 ops.forEach(DeviceOps::close);
                 throw e;
@@ -114,14 +114,6 @@ public final class LoadedModel implements AutoCloseable {
             throw e;
         }
         return ops;
-    }
-
-    /** The executor's view of a plan: per-device shards for a graph split, a device per layer otherwise. */
-    static Layout layoutOf(Plan plan) {
-        return switch (plan.mode()) {
-            case GRAPH -> new Layout(true, plan.shards().toArray(DeviceShard[]::new), null);
-            case LAYER, NONE -> new Layout(false, null, plan.layerDevice());
-        };
     }
 
     /** Brings every weight page into memory once, so the first prompt is not slowed by page faults. */
