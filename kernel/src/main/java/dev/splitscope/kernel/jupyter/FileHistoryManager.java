@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
@@ -27,6 +28,8 @@ public final class FileHistoryManager implements HistoryManager {
     private static final int MAX_OUTPUT_CHARS = 2000;
 
     record Entry(int session, int cell, String input, String output) {}
+
+    private static final Logger LOG = Logger.getLogger(FileHistoryManager.class.getName());
 
     private final Gson gson = new Gson();
     private final Path file;
@@ -89,9 +92,10 @@ public final class FileHistoryManager implements HistoryManager {
         }
     }
 
+    /** Logged (to the kernel's own stderr), not printed: System.err belongs to the running cell. */
     private void warn(IOException e) {
         writable = false;
-        System.err.println("splitscope: history is kept in memory only; cannot use " + file + ": " + e.getMessage());
+        LOG.warning("history is kept in memory only; cannot use " + file + ": " + e.getMessage());
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.splitscope.kernel.repl;
 
 import jdk.jshell.execution.LocalExecutionControl;
+import jdk.jshell.spi.ExecutionControl.EngineTerminationException;
+import jdk.jshell.spi.ExecutionControl.InternalException;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -28,9 +30,11 @@ final class CapturingExecutionControl extends LocalExecutionControl {
     private static final class Slot {
         volatile Method target;
         volatile Object value;
+        volatile Thread thread;
     }
 
     private volatile Object lastValue;
+    private volatile Slot running;
 
     CapturingExecutionControl(ClassLoader parent) {
         super(parent);
@@ -41,13 +45,24 @@ final class CapturingExecutionControl extends LocalExecutionControl {
         Slot slot = new Slot();
         slot.target = doitMethod;
         SLOT.set(slot);
+        running = slot;
         try {
             String s = super.invoke(TRAMPOLINE);
             lastValue = slot.value;
             return s;
         } finally {
+            running = null;
             SLOT.remove();
         }
+    }
+
+    /** JShell's stop only breaks loops (bytecode checks); also interrupt the snippet's thread, for sleeps and waits. */
+    @Override
+    public void stop() throws EngineTerminationException, InternalException {
+        super.stop();
+        Slot s = running;
+        Thread t = s == null ? null : s.thread;
+        if (t != null) t.interrupt();
     }
 
     /** The object the last snippet produced (null for statements and declarations without a value). */
@@ -62,6 +77,7 @@ final class CapturingExecutionControl extends LocalExecutionControl {
     private static Object trampoline() throws Throwable {
         Slot slot = SLOT.get();
         if (slot == null) throw new IllegalStateException("snippet invoked outside the kernel's JShell thread");
+        slot.thread = Thread.currentThread();
         try {
             Object v = slot.target.invoke(null);
             slot.value = v;

@@ -87,6 +87,24 @@ class JavaReplTest {
     }
 
     @Test
+    void stopEndsASleep() throws Exception {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                repl.eval("Thread.sleep(60_000);", 1);
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        t.start();
+        Thread.sleep(500);
+        repl.stop();
+        t.join(5000);
+        assertFalse(t.isAlive(), "the sleep was not interrupted");
+        assertInstanceOf(InterruptedCell.class, failure.get());
+    }
+
+    @Test
     void stopEndsABusyLoop() throws Exception {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread t = new Thread(() -> {
