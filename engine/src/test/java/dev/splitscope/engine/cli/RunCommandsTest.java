@@ -38,6 +38,15 @@ class RunCommandsTest {
     }
 
     @Test
+    void planShowsTheSchedulersSplits() {
+        Run g = run("plan", "--preset", "llama3-70b", "--devices", "4x80GiB", "--split", "graph");
+        assertTrue(g.out().contains("inp_embd .. attn_out-0") && g.out().contains("attn_reduce-0 (32768)"), g.out());
+        assertTrue(g.out().contains("l_out-79 .. result_output"), g.out());
+        Run l = run("plan", TestModels.file("stories260K.gguf").toString(), "--devices", "cpu:3", "--split", "layer");
+        assertTrue(l.out().contains("attn_norm-2 .. l_out-3") && l.out().contains("l_out-3 (256)"), l.out());
+    }
+
+    @Test
     void badRunOptionsExitWithOneLine() {
         String model = TestModels.file("stories260K.gguf").toString();
         Run r = run("generate", "-m", model, "-p", "x", "--split", "diagonal");
