@@ -73,16 +73,20 @@ public final class LoadedModel implements AutoCloseable {
         }
     }
 
-    /** Device specs for a device string, with real memory filled in for CUDA devices. */
+    /**
+     * Device specs for a device string. CUDA devices get their real memory from the driver, shared equally between
+     * the logical devices that name the same GPU (cuda:0,cuda:0 splits one GPU in two).
+     */
     static List<DeviceSpec> devices(String devices) {
+        List<DeviceSpec> parsed = DeviceParser.parse(devices);
+        java.util.Map<Integer, Integer> sharing = new java.util.HashMap<>();
+        for (DeviceSpec d : parsed) if (d.kind() == DeviceKind.CUDA) sharing.merge(ordinal(d), 1, Integer::sum);
         List<DeviceSpec> out = new ArrayList<>();
-        for (DeviceSpec d : DeviceParser.parse(devices)) {
+        for (DeviceSpec d : parsed) {
             if (d.kind() == DeviceKind.HYPOTHETICAL)
                 throw new IllegalArgumentException("'" + d.id() + "' is a hypothetical device: it can be planned (%plan, splitscope plan) but not loaded; use cpu:N or cuda:N");
-            if (d.kind() == DeviceKind.CUDA && !d.memoryKnown()) {
-                Backend cuda = Backends.require("cuda");
-                d = d.withMemory(cuda.memory(ordinal(d))[0]);
-            }
+            if (d.kind() == DeviceKind.CUDA && !d.memoryKnown())
+                d = d.withMemory(Backends.require("cuda").memory(ordinal(d))[0] / sharing.get(ordinal(d)));
             out.add(d);
         }
         return out;
