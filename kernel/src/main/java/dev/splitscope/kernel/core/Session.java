@@ -140,12 +140,21 @@ public final class Session implements AutoCloseable {
         String before = cell.substring(lineStart, Math.min(cursor, cell.length())).stripLeading();
         if (before.startsWith("%")) {
             String prefix = before.replaceFirst("^%%?", "");
-            if (prefix.chars().anyMatch(Character::isWhitespace)) return new Completion(List.of(), cursor, cursor);
+            if (prefix.chars().anyMatch(Character::isWhitespace)) return completeOption(prefix, cursor);
             List<String> names = registry.magics().keySet().stream().filter(n -> n.startsWith(prefix)).toList();
             return new Completion(names, cursor - prefix.length(), cursor);
         }
         if (isCellMagic(cell)) return new Completion(List.of(), cursor, cursor);
         return repl.complete(javaOnly(cell), cursor);
+    }
+
+    /** Completes {@code --opt} names of a picocli magic; {@code typed} is the line after the percent signs. */
+    private Completion completeOption(String typed, int cursor) {
+        String name = typed.split("\\s+", 2)[0];
+        String word = typed.substring(typed.lastIndexOf(' ') + 1);
+        Magic m = registry.magics().get(name);
+        if (!word.startsWith("-") || !(m instanceof PicocliMagic<?> pm)) return new Completion(List.of(), cursor, cursor);
+        return new Completion(pm.optionNames().stream().filter(o -> o.startsWith(word)).toList(), cursor - word.length(), cursor);
     }
 
     public Optional<String> inspect(String cell, int cursor) {

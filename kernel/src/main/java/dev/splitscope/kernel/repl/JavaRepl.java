@@ -45,7 +45,8 @@ public final class JavaRepl implements AutoCloseable {
         this.shell = JShell.builder()
                 .executionEngine(provider, Map.of())
                 .out(quiet).err(quiet)
-                .compilerOptions("-proc:none", "-Xlint:-incubating")
+                // the kernel JVM runs with the Vector API module, so cells may use it too
+                .compilerOptions("-proc:none", "--add-modules", "jdk.incubator.vector", "-Xlint:-incubating")
                 .build();
         for (String entry : classpath) if (!entry.isBlank()) shell.addToClasspath(entry);
         this.assist = new ReplAssist(shell);

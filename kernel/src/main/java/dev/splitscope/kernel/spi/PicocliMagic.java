@@ -43,6 +43,14 @@ public abstract class PicocliMagic<T> implements Magic {
         return sw.toString();
     }
 
+    /** Every option name ({@code --ctx}, {@code -n}, ...), for completion. */
+    public java.util.List<String> optionNames() {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (CommandLine.Model.OptionSpec o : commandLine().getCommandSpec().options()) names.addAll(java.util.List.of(o.names()));
+        java.util.Collections.sort(names);
+        return names;
+    }
+
     private CommandLine commandLine() {
         CommandLine cl = new CommandLine(newOptions());
         cl.setCommandName("%" + name());

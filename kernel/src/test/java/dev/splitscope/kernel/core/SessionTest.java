@@ -151,6 +151,9 @@ class SessionTest {
         var c = session.complete("%pl", 3);
         assertTrue(c.options().contains("plan") && c.options().contains("plugin"), c.options().toString());
         assertEquals(1, c.start());
+        var opts = session.complete("%plan --preset x --tensor", 24);
+        assertEquals(List.of("--tensor-split"), opts.options());
+        assertEquals(17, opts.start());
         assertTrue(session.inspect("%gguf x", 2).orElseThrow().contains("--meta"));
         assertEquals(Completeness.COMPLETE, session.completeness("%%anything\nnot java {"));
         assertEquals(Completeness.INCOMPLETE, session.completeness("%devices\nif (true) {"));

@@ -32,6 +32,12 @@ class JavaReplTest {
     }
 
     @Test
+    void cellsCanUseTheVectorApi() throws Exception {
+        Optional<ReplValue> v = repl.eval("jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length() > 0", 1);
+        assertEquals(Boolean.TRUE, v.orElseThrow().value());
+    }
+
+    @Test
     void statementsHaveNoValue() throws Exception {
         assertTrue(repl.eval("System.out.print(\"\");", 1).isEmpty());
     }
