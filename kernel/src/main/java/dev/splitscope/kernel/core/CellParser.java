@@ -51,6 +51,16 @@ public final class CellParser {
         java.setLength(0);
     }
 
+    /** The variable name of {@code $NAME} or {@code ${NAME}} at {@code i}, or null. */
+    private static String variableAt(String s, int i) {
+        boolean braced = s.startsWith("${", i);
+        int start = i + (braced ? 2 : 1), end = start;
+        while (end < s.length() && (Character.isLetterOrDigit(s.charAt(end)) || s.charAt(end) == '_')) end++;
+        if (end == start || Character.isDigit(s.charAt(start))) return null;
+        if (braced && (end >= s.length() || s.charAt(end) != '}')) return null;
+        return s.substring(start, end);
+    }
+
     private static MagicCall call(String head, String body, int line) {
         String h = head.strip();
         int sp = 0;
@@ -63,8 +73,17 @@ public final class CellParser {
         return new MagicCall(name, split(raw, line), raw, body);
     }
 
-    /** Splits arguments like a POSIX shell: whitespace separates, quotes group, backslash escapes outside single quotes. */
+    /** Splits arguments like a POSIX shell, with the process environment for {@code $NAME}. */
     public static List<String> split(String s, int line) {
+        return split(s, line, System::getenv);
+    }
+
+    /**
+     * Splits arguments like a POSIX shell: whitespace separates, quotes group, backslash escapes outside single quotes,
+     * and {@code $NAME} or {@code ${NAME}} outside single quotes is replaced by the variable's value (an unset variable
+     * is an error, so a notebook can say {@code %load $SPLITSCOPE_MODEL} and fail clearly).
+     */
+    public static List<String> split(String s, int line, java.util.function.UnaryOperator<String> env) {
         List<String> out = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
         boolean inArg = false;
@@ -73,6 +92,15 @@ public final class CellParser {
             char c = s.charAt(i);
             if (quote == '\'') {
                 if (c == '\'') quote = 0; else cur.append(c);
+            } else if (c == '$' && variableAt(s, i) != null) {
+                String name = variableAt(s, i);
+                String value = env.apply(name);
+                if (value == null)
+                    throw new MagicException("cell line " + line + ": the environment variable " + name + " is not set.",
+                            "Set it before starting Jupyter, or write the value itself (\\$ gives a literal dollar sign).");
+                cur.append(value);
+                inArg = true;
+                i += s.startsWith("${", i) ? name.length() + 2 : name.length();
             } else if (c == '\\' && i + 1 < s.length()) {
                 cur.append(s.charAt(++i));
                 inArg = true;

@@ -49,6 +49,16 @@ class CellParserTest {
     }
 
     @Test
+    void environmentVariablesAreExpandedOutsideSingleQuotes() {
+        java.util.Map<String, String> env = java.util.Map.of("MODEL", "/m/x.gguf", "N", "2");
+        assertEquals(List.of("/m/x.gguf", "cpu:2", "$MODEL", "$", "a2", "$1"),
+                CellParser.split("$MODEL cpu:${N} '$MODEL' $ \"a$N\" $1", 1, env::get));
+        MagicException e = assertThrows(MagicException.class, () -> CellParser.split("$NOPE", 3, env::get));
+        assertTrue(e.getMessage().contains("NOPE is not set"), e.getMessage());
+        assertEquals(List.of("$HOME"), CellParser.split("\\$HOME", 1, env::get));
+    }
+
+    @Test
     void percentFollowedBySpaceIsJava() {
         List<CellPart> parts = CellParser.parse("int r = 7\n  % 3;");
         assertEquals(1, parts.size());
