@@ -12,6 +12,7 @@ public record LoadOptions(String devices, SplitMode split, double[] tensorSplit,
 
     public LoadOptions {
         if (ctx <= 0) throw new IllegalArgumentException("context length must be > 0, got " + ctx);
+        if (threads < 0) throw new IllegalArgumentException("threads per CPU device must be >= 0 (0: share the cores), got " + threads);
         if (batch <= 0) throw new IllegalArgumentException("batch must be > 0, got " + batch);
         if (kvType != QuantType.F32 && kvType != QuantType.F16)
             throw new IllegalArgumentException("KV type " + kvType + " is not supported for execution; use f32 or f16");

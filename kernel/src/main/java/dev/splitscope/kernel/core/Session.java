@@ -52,6 +52,7 @@ public final class Session implements AutoCloseable {
         for (Path jar : startJars) cp.add(jar.toAbsolutePath().toString());
         this.repl = new JavaRepl(plugins.loader(), cp);
         this.debug = System.getenv("SPLITSCOPE_DEBUG") != null && !System.getenv("SPLITSCOPE_DEBUG").isBlank();
+        repl.setFullTraces(debug);
         this.context = new SessionContext(this, sink, out, err);
         for (String imp : List.of("java.util.*", "java.util.stream.*", "java.io.*", "java.nio.file.*", "java.math.*",
                 "static " + Display.class.getName() + ".*"))
@@ -108,7 +109,8 @@ public final class Session implements AutoCloseable {
             throw new InterruptedCell("%" + call.name() + " was interrupted by the user.");
         } catch (MagicException e) {
             throw magicError(call.name(), e);
-        } catch (Exception e) {
+        } catch (Exception | StackOverflowError | OutOfMemoryError e) {
+            // an Error left uncaught would end basekernel's request loop; these two leave the JVM usable
             throw unexpected(call.name(), e);
         }
     }
@@ -119,7 +121,7 @@ public final class Session implements AutoCloseable {
         return new MagicError(e.getMessage(), tb, e);
     }
 
-    private MagicError unexpected(String name, Exception e) {
+    private MagicError unexpected(String name, Throwable e) {
         String what = "%" + name + " failed: " + e.getClass().getSimpleName()
                 + (e.getMessage() == null ? "" : ": " + e.getMessage());
         List<String> tb = new ArrayList<>();
@@ -220,6 +222,7 @@ public final class Session implements AutoCloseable {
 
     void setDebug(boolean on) {
         debug = on;
+        repl.setFullTraces(on);
     }
 
     /** The magic context, for tests that call magics directly. */

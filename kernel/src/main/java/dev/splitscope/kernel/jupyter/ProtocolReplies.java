@@ -7,6 +7,7 @@ import io.github.spencerpark.jupyter.kernel.history.HistoryManager;
 import io.github.spencerpark.jupyter.messages.Header;
 import io.github.spencerpark.jupyter.messages.Message;
 import io.github.spencerpark.jupyter.messages.request.HistoryRequest;
+import io.github.spencerpark.jupyter.messages.request.InterruptRequest;
 import io.github.spencerpark.jupyter.messages.request.KernelInfoRequest;
 
 import java.util.EnumSet;
@@ -14,7 +15,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Handlers for kernel_info and history requests that answer with {@code status: ok} (basekernel 2.3.0 leaves it out,
+ * Handlers for kernel_info, interrupt and history requests that answer with {@code status: ok} (basekernel 2.3.0 leaves it out,
  * and clients such as nbclient check it) and that always reply, even to an empty history.
  */
 final class ProtocolReplies {
@@ -31,6 +32,13 @@ final class ProtocolReplies {
         env.setBusyDeferIdle();
         env.reply(new OkKernelInfoReply(Header.PROTOCOL_VERISON, IMPLEMENTATION, VERSION, kernel.getLanguageInfo(),
                 kernel.getBanner(), kernel.getHelpLinks()));
+    }
+
+    /** Interrupts the running cell, then replies (as basekernel does, but with the status field). */
+    void interrupt(ShellReplyEnvironment env, Message<InterruptRequest> request) {
+        env.setBusyDeferIdle();
+        env.defer().reply(new OkInterruptReply());
+        kernel.interrupt();
     }
 
     void history(ShellReplyEnvironment env, Message<HistoryRequest> message) {

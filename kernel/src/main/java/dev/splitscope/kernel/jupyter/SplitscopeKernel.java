@@ -51,6 +51,7 @@ public final class SplitscopeKernel extends BaseKernel {
         ProtocolReplies replies = new ProtocolReplies(this);
         connection.setHandler(MessageType.KERNEL_INFO_REQUEST, replies::kernelInfo);
         connection.setHandler(MessageType.HISTORY_REQUEST, replies::history);
+        connection.setHandler(MessageType.INTERRUPT_REQUEST, replies::interrupt);
     }
 
     @Override

@@ -71,19 +71,23 @@ public final class LoadMagic extends PicocliMagic<LoadMagic.Options> {
         Path path = ModelFiles.resolve(o.model, ctx.workingDirectory());
         String name = o.as != null ? o.as : path.getFileName().toString().replaceFirst("\\.gguf$", "");
         LoadedModel model;
+        String id = null;
         try {
             LoadOptions lo = options(o);
-            String id = ctx.displayUpdatable(progress(name, 0, 0, 0, 0));
+            String shown = ctx.displayUpdatable(progress(name, 0, 0, 0, 0));
+            id = shown;
             long[] last = {0};
             LoadProgress progress = (tensor, done, total, bytesDone, bytesTotal) -> {
                 long now = System.nanoTime();
                 if (done == total || now - last[0] > 100_000_000L) {
                     last[0] = now;
-                    ctx.updateDisplay(id, progress(name, done, total, bytesDone, bytesTotal));
+                    ctx.updateDisplay(shown, progress(name, done, total, bytesDone, bytesTotal));
                 }
             };
             model = LoadedModel.load(path, lo, progress);
         } catch (Exception e) {
+            // the progress bar would otherwise stay at "0/0 tensors" above the error, as if loading had hung
+            if (id != null) ctx.updateDisplay(id, MimeBundle.text("loading " + name + ": failed, nothing is loaded (see the error below)"));
             throw ModelErrors.wrap("load", e);
         }
         LoadedModels.of(ctx).put(name, model);

@@ -22,6 +22,8 @@ public final class ModelFiles {
     public static Path resolve(String arg, Path workingDir) {
         Path direct = workingDir.resolve(arg).normalize();
         if (Files.isRegularFile(direct)) return direct;
+        if (Files.isDirectory(direct) && (arg.contains("/") || arg.endsWith(".gguf")))
+            throw new MagicException(direct + " is a folder, not a GGUF file.", "Give the path of a .gguf file inside it.");
         if (arg.contains("/") || arg.endsWith(".gguf"))
             throw new MagicException("the model file " + direct + " does not exist.",
                     "Check the path (relative paths start at " + workingDir + "), or give a model name found in: "

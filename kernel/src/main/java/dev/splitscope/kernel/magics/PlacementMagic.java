@@ -1,6 +1,8 @@
 package dev.splitscope.kernel.magics;
 
+import dev.splitscope.engine.plan.Plan;
 import dev.splitscope.kernel.spi.MagicContext;
+import dev.splitscope.kernel.spi.MagicException;
 import dev.splitscope.kernel.spi.PicocliMagic;
 import dev.splitscope.kernel.views.PlanTables;
 import picocli.CommandLine.Command;
@@ -39,7 +41,15 @@ public final class PlacementMagic extends PicocliMagic<PlacementMagic.Options> {
 
     @Override
     protected void execute(MagicContext ctx, Options o, String body) {
-        Table t = PlanTables.placement(LoadedModels.of(ctx).get(o.model).plan());
+        Plan plan = LoadedModels.of(ctx).get(o.model).plan();
+        // an out-of-range filter would show an empty table, which reads as "nothing is placed there"
+        if (o.layer != null && (o.layer < 0 || o.layer >= plan.spec().nLayer()))
+            throw new MagicException("%placement: there is no layer " + o.layer + "; the model has layers 0.." + (plan.spec().nLayer() - 1) + ".",
+                    "Leave out --layer to see every tensor, including the ones outside layers.");
+        if (o.device != null && (o.device < 0 || o.device >= plan.devices().size()))
+            throw new MagicException("%placement: there is no device " + o.device + "; the model runs on devices 0.." + (plan.devices().size() - 1) + ".",
+                    "%devices lists them.");
+        Table t = PlanTables.placement(plan);
         if (o.layer != null) t = t.where(t.intColumn("layer").isEqualTo(o.layer));
         if (o.device != null) t = t.where(t.intColumn("device").isEqualTo(o.device));
         TableOutput.show(ctx, t, "placement");

@@ -109,6 +109,11 @@ public final class PlanMagic extends PicocliMagic<PlanMagic.Options> {
             ctx.display(Charts.bundle(PlanTables.kvHeatMap(plan)));
         }
         ctx.out().println("→ plan: the Plan record itself (plan.issues(), plan.shards(), ...)");
+        // the tables stay shown (they say why), but the cell fails, so "run all" does not go on as if it fitted
+        if (!plan.ok())
+            throw new MagicException("%plan: the plan cannot run: " + plan.errors().stream().map(PlanIssue::message)
+                    .collect(java.util.stream.Collectors.joining("; ")) + ".",
+                    "The tables above show where; use more or larger devices, a smaller --ctx, another --split or --tensor-split.");
     }
 
     private static void report(MagicContext ctx, Plan plan) {

@@ -1,5 +1,6 @@
 package dev.splitscope.kernel.magics;
 
+import dev.splitscope.engine.runtime.GenerateParams;
 import dev.splitscope.engine.runtime.GenerationResult;
 import dev.splitscope.engine.runtime.LoadedModel;
 import dev.splitscope.kernel.spi.MagicContext;
@@ -54,8 +55,9 @@ public final class PromptMagic extends PicocliMagic<PromptMagic.Options> {
         String prompt = body == null ? "" : body.strip();
         if (prompt.isEmpty())
             throw new MagicException("%%prompt needs a prompt: the cell body is empty.", "Write the text to complete below the %%prompt line.");
+        GenerateParams params = o.sampling.params("prompt", true, o.special);
         LoadedModel m = LoadedModels.of(ctx).get(o.model);
-        GenerationResult r = Streamer.run(ctx, "prompt", m, prompt, prompt, o.sampling.params(true, o.special));
+        GenerationResult r = Streamer.run(ctx, "prompt", m, prompt, prompt, params);
         ctx.bind("generation", r, GenerationResult.class);
     }
 }

@@ -2,6 +2,7 @@ package dev.splitscope.kernel.magics;
 
 import dev.splitscope.engine.runtime.GenerateParams;
 import dev.splitscope.engine.runtime.SamplerConfig;
+import dev.splitscope.kernel.spi.MagicException;
 import picocli.CommandLine.Option;
 
 import java.util.ArrayList;
@@ -33,9 +34,20 @@ public final class SamplingOptions {
     @Option(names = "--stop", paramLabel = "TEXT", description = "Stop when the text ends with TEXT (repeatable).")
     List<String> stop = new ArrayList<>();
 
-    GenerateParams params(boolean addBos, boolean parseSpecial) {
-        SamplerConfig s = temperature <= 0 ? SamplerConfig.greedy()
-                : new SamplerConfig(temperature, topK, topP, minP, repeatPenalty, 64, seed);
-        return new GenerateParams(tokens, s, stop, addBos, parseSpecial);
+    /**
+     * The engine's parameters; every value is checked even when greedy sampling ignores it, so that a typo such as
+     * {@code --top-p 9} is reported instead of silently doing something else.
+     */
+    GenerateParams params(String magic, boolean addBos, boolean parseSpecial) {
+        try {
+            if (tokens < 0) throw new IllegalArgumentException("-n must be >= 0, got " + tokens);
+            if (topK < 0) throw new IllegalArgumentException("--top-k must be >= 0 (0 disables it), got " + topK);
+            SamplerConfig checked = new SamplerConfig(temperature, topK, topP, minP, repeatPenalty, 64, seed);
+            SamplerConfig s = checked.isGreedy() ? SamplerConfig.greedy() : checked;
+            return new GenerateParams(tokens, s, stop, addBos, parseSpecial);
+        } catch (IllegalArgumentException e) {
+            throw new MagicException("%%" + magic + ": bad sampling value: " + e.getMessage() + ".",
+                    "Accepted: -n >= 0, --temp >= 0 (0 is greedy), --top-k >= 0, --top-p in (0, 1], --min-p in [0, 1), --repeat-penalty > 0.");
+        }
     }
 }

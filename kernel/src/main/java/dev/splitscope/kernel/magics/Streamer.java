@@ -28,6 +28,8 @@ final class Streamer {
         GenerationResult r;
         try (Cancellation.AutoCloseableHook hook = ctx.cancellation().onCancel(model::cancel)) {
             r = model.generate(prompt, p, (tokenId, piece) -> {
+                // an interrupt that came before the generation started had no generation to cancel yet
+                if (ctx.cancellation().isCancelled()) model.cancel();
                 text.append(piece);
                 long now = System.nanoTime();
                 if (now - last[0] > UPDATE_NANOS) {

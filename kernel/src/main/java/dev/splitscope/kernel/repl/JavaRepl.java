@@ -34,6 +34,8 @@ public final class JavaRepl implements AutoCloseable {
     /** snippet id -> where it started in the cell being run, for error line numbers. */
     private final Map<String, CellSource.Piece> pieces = new ConcurrentHashMap<>();
     private volatile boolean stopRequested;
+    /** Whether errors show every stack frame and compiler line (%debug on), or the short form. */
+    private volatile boolean fullTraces;
 
     /**
      * @param loader    parent of the snippet class loader
@@ -89,9 +91,9 @@ public final class JavaRepl implements AutoCloseable {
             Snippet s = e.snippet();
             pieces.put(s.id(), piece);
             if (e.status() == Snippet.Status.REJECTED)
-                throw ReplErrors.compilation(shell, s, piece, src);
+                throw ReplErrors.compilation(shell, s, piece, src, fullTraces);
             if (e.exception() != null)
-                throw ReplErrors.evaluation(e.exception(), pieces, src);
+                throw ReplErrors.evaluation(e.exception(), pieces, src, fullTraces);
             if (e.value() != null && producesValue(s)) value = new ReplValue(provider.control().takeLastValue(), e.value());
             else provider.control().takeLastValue();
         }
@@ -154,6 +156,11 @@ public final class JavaRepl implements AutoCloseable {
     /** Makes a jar's classes visible to the compiler (the class loader is extended separately). */
     public void addToClasspath(Path jar) {
         shell.addToClasspath(jar.toAbsolutePath().toString());
+    }
+
+    /** Full stack traces and compiler messages in errors (debug mode), or the short readable form (default). */
+    public void setFullTraces(boolean on) {
+        fullTraces = on;
     }
 
     /** Stops the running snippet (busy loops included) from another thread. */
