@@ -128,4 +128,23 @@ class JavaReplTest {
         assertNotNull(failure.get(), "an interrupted cell reports an error");
         assertEquals(2, repl.eval("1 + 1", 1).orElseThrow().value());
     }
+
+    @Test
+    void anInterruptNamesTheLineThatWasRunning() throws Exception {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                repl.eval("long counted = 0;\nwhile (true) { counted++; }\nint after = 1;", 1);
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        t.start();
+        Thread.sleep(500);
+        repl.stop();
+        t.join(5000);
+        assertInstanceOf(InterruptedCell.class, failure.get());
+        assertEquals("interrupted at cell line 2", failure.get().getMessage());
+        assertFalse(repl.variableNames().contains("after"), "the rest of the cell ran");
+    }
 }
