@@ -126,6 +126,25 @@ class ModelMagicsTest {
 
     @Test
     @Order(7)
+    void chatKeepsTheConversation(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path withTemplate = dir.resolve("chatty.gguf");
+        try (var f = dev.splitscope.engine.gguf.GgufFile.open(model)) {
+            var w = new dev.splitscope.engine.gguf.GgufWriter().putAll(f.metadata()).putString("tokenizer.chat_template",
+                    "{% for m in messages %}{{ m['role'] }}: {{ m['content'] }}\n{% endfor %}"
+                            + "{% if add_generation_prompt %}assistant:{% endif %}");
+            for (var t : f.tensors()) w.addTensor(t.name(), t.type(), t.dims(), f.tensorData(t));
+            w.write(withTemplate);
+        }
+        session.execute("%load " + withTemplate + " --as chatty --ctx 256");
+        session.execute("%%chat -n 8 --system \"You tell stories.\"\nOnce upon a time");
+        session.execute("%%chat -n 8\nAnd then?");
+        assertEquals("5", session.execute("conversation.size()").orElseThrow().get("text/plain"), "system + 2 × (user, assistant)");
+        assertTrue(sink.shown.stream().anyMatch(RecordingSink.Shown::update), "the reply streams");
+        session.execute("%unload chatty");
+    }
+
+    @Test
+    @Order(8)
     void unloadFreesTheModel() throws Exception {
         session.execute("%unload tiny");
         assertTrue(out().contains("unloaded tiny"), out());
