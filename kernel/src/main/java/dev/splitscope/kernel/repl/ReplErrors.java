@@ -71,7 +71,7 @@ final class ReplErrors {
         }
         EvalException e = (EvalException) ex;
         String type = readableType(e.getExceptionClassName());
-        String message = type + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        String message = type + (e.getMessage() == null ? "" : ": " + withoutWrappers(e.getMessage()));
         List<String> tb = new ArrayList<>();
         tb.add(message);
         if (full) appendFrames(tb, e.getStackTrace(), pieces, src);
@@ -83,7 +83,7 @@ final class ReplErrors {
                 break;
             }
             String cType = readableType(c instanceof EvalException ce ? ce.getExceptionClassName() : c.getClass().getName());
-            tb.add("Caused by: " + cType + (c.getMessage() == null ? "" : ": " + c.getMessage()));
+            tb.add("Caused by: " + cType + (c.getMessage() == null ? "" : ": " + withoutWrappers(c.getMessage())));
             if (full) appendFrames(tb, c.getStackTrace(), pieces, src);
         }
         return new EvaluationError(type, message, tb);
@@ -119,6 +119,11 @@ final class ReplErrors {
         }
         if (repeats > 0) tb.add("    ... the line above repeats " + repeats + " more times");
         if (hidden > 0) tb.add("    (" + hidden + " frame(s) inside the JDK or libraries left out; %debug on shows them)");
+    }
+
+    /** Helpful NPE messages name JShell's wrapper classes ("REPL.$JShell$17.s"); show the user's name ("s"). */
+    static String withoutWrappers(String message) {
+        return message.replaceAll("REPL\\.\\$JShell\\$\\d+[A-Za-z0-9_$]*\\.", "");
     }
 
     private static void appendFrames(List<String> tb, StackTraceElement[] frames, Map<String, CellSource.Piece> pieces, CellSource src) {

@@ -97,7 +97,7 @@ public final class Charts {
     /** A heat map with {@code values[y][x]}; x and y are the category labels (e.g. devices and layers). */
     public static HeatMapChart heatMap(String title, String xTitle, List<String> xs, String yTitle, List<String> ys, double[][] values) {
         // one row per layer, capped so 80-layer models stay on screen (labels get smaller instead)
-        int height = Math.max(240, Math.min(820, 80 + 16 * ys.size()));
+        int height = Math.max(320, Math.min(820, 80 + 16 * ys.size()));
         HeatMapChart chart = new HeatMapChartBuilder().width(640).height(height).title(title)
                 .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         if (ys.size() > 45) chart.getStyler().setAxisTickLabelsFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 7));

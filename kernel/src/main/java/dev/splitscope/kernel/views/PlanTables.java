@@ -145,16 +145,20 @@ public final class PlanTables {
         return Charts.stackedMemory("memory per device (ctx " + plan.kv().ctx() + ")", devices, List.of("weights", "KV", "compute"), v);
     }
 
-    /** KV MiB at the plan's context, layer (rows) × device (columns). */
+    /** KV bytes at the plan's context, layer (rows) × device (columns), in KiB or MiB whichever reads better. */
     public static HeatMapChart kvHeatMap(Plan plan) {
         int layers = plan.spec().nLayer();
         int devs = plan.devices().size();
         double[][] v = new double[layers][devs];
-        for (KvEntry e : plan.kv().entries()) v[e.layer()][e.device()] += e.bytesAtCtx() / (1024.0 * 1024.0);
+        double max = 0;
+        for (KvEntry e : plan.kv().entries()) max = Math.max(max, v[e.layer()][e.device()] += e.bytesAtCtx());
+        boolean mib = max >= 1024 * 1024;
+        for (double[] row : v) for (int d = 0; d < devs; d++) row[d] /= mib ? 1024.0 * 1024.0 : 1024.0;
         List<String> xs = new ArrayList<>();
         for (int d = 0; d < devs; d++) xs.add(String.valueOf(d));
         List<String> ys = new ArrayList<>();
         for (int l = 0; l < layers; l++) ys.add(String.valueOf(l));
-        return Charts.heatMap("KV cache MiB, layer × device (ctx " + plan.kv().ctx() + ")", "device", xs, "layer", ys, v);
+        return Charts.heatMap("KV cache " + (mib ? "MiB" : "KiB") + ", layer × device (ctx " + plan.kv().ctx() + ")",
+                "device", xs, "layer", ys, v);
     }
 }

@@ -58,6 +58,12 @@ class JavaReplTest {
     }
 
     @Test
+    void nullPointerMessagesUseTheUsersNames() {
+        EvaluationError e = assertThrows(EvaluationError.class, () -> repl.eval("String nothing = null;\nnothing.length()", 1));
+        assertTrue(e.getMessage().contains("because \"nothing\" is null"), e.getMessage());
+    }
+
+    @Test
     void incompleteCodeIsAnError() {
         assertThrows(CompilationError.class, () -> repl.eval("if (true) {", 1));
     }
