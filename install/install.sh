@@ -59,6 +59,18 @@ mkdir -p "$spec/jars" "$spec/lib"
 cp "$kernel_jar" "$spec/jars/splitscope-kernel.jar"
 cp "$root"/kernel/target/lib/*.jar "$spec/jars/"
 
+# --replace wipes the old kernelspec folder: keep the plugin jars the user put in its lib/
+case "${target[0]}" in
+  --user) dest="$("$jupyter" --data-dir)/kernels/splitscope" ;;
+  --prefix) dest="${target[1]}/share/jupyter/kernels/splitscope" ;;
+  --sys-prefix) dest="$(/usr/bin/python3 -c 'import sys; print(sys.prefix)')/share/jupyter/kernels/splitscope" ;;
+esac
+kept=0
+for jar in "$dest"/lib/*.jar; do
+  [ -f "$jar" ] || continue
+  cp "$jar" "$spec/lib/" && kept=$((kept + 1))
+done
+
 /usr/bin/python3 - "$spec/kernel.json" "$java_bin" <<'PY'
 import json, sys
 path, java = sys.argv[1], sys.argv[2]
@@ -82,6 +94,7 @@ out="$("$jupyter" kernelspec install --replace --name splitscope "${target[@]}" 
 where="$(sed -n 's/.*Installed kernelspec splitscope in //p' <<<"$out")"
 echo "Installed the kernel 'splitscope' (Java (Splitscope)) in ${where:-?}"
 echo "  JDK: $java_bin"
+[ "$kept" = 0 ] || echo "  kept $kept plugin jar(s) from the previous lib/ folder"
 case "${target[0]}" in
   --prefix) echo "  This folder is not on Jupyter's default path; use JUPYTER_PATH=${target[1]}/share/jupyter" ;;
 esac
