@@ -101,8 +101,7 @@ public final class LoadMagic extends PicocliMagic<LoadMagic.Options> {
     }
 
     static LoadOptions options(Options o) {
-        int n = o.devices.split(",").length;
-        boolean many = n > 1 || o.devices.matches("cpu:\\d+") && Integer.parseInt(o.devices.substring(4)) > 1;
+        boolean many = dev.splitscope.engine.plan.DeviceParser.parse(o.devices).size() > 1;
         SplitMode split = o.split != null ? SplitMode.parse(o.split) : many ? SplitMode.GRAPH : SplitMode.NONE;
         double[] fractions = o.tensorSplit == null ? null
                 : Arrays.stream(o.tensorSplit.split("[,/]")).map(String::trim).mapToDouble(LoadMagic::fraction).toArray();
