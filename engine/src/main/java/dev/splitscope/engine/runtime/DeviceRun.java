@@ -25,10 +25,11 @@ final class DeviceRun implements AutoCloseable {
     private final DeviceOps.Act[] acts;
     private final int[] kvOf;
     private final int maxTokens;
+    private final RoutingCounts routing; // null when another device counts this device's routing
     private DeviceOps.Weight[][][] experts; // [layer][gate, up, down][expert]
 
     DeviceRun(int index, DeviceOps ops, GgufFile file, Graph graph, DeviceShard ranges, Axis[] axes,
-              int ctx, int maxTokens, QuantType kvType, boolean[] layersHere) {
+              int ctx, int maxTokens, QuantType kvType, boolean[] layersHere, RoutingCounts routing) {
         this.index = index;
         this.ops = ops;
         this.ranges = ranges;
@@ -36,6 +37,7 @@ final class DeviceRun implements AutoCloseable {
         this.spec = graph.spec();
         this.axes = axes;
         this.maxTokens = maxTokens;
+        this.routing = routing;
         this.weights = new DeviceWeights(file, spec, ranges, ops);
         this.acts = new DeviceOps.Act[graph.size()];
         this.kvOf = Layout.kvOf(ranges, spec.gqaRatio());
@@ -78,7 +80,10 @@ final class DeviceRun implements AutoCloseable {
             }
             case ATTENTION -> ops.attention(act(in[0]), act(in[1]), act(in[2]), kv, n.layer(), tokens, pos0, spec.headDim(), kvOf, act(n.id()));
             case SWIGLU -> ops.swiglu(act(in[0]), act(in[1]), tokens, act(n.id()));
-            case MOE_ROUTE -> ops.moeRoute(act(in[0]), tokens, spec.nExpert(), spec.nExpertUsed(), true, act(n.id()));
+            case MOE_ROUTE -> {
+                ops.moeRoute(act(in[0]), tokens, spec.nExpert(), spec.nExpertUsed(), true, act(n.id()));
+                if (routing != null && routing.enabled()) countRouting(n, tokens);
+            }
             case MOE_FFN -> {
                 DeviceOps.Weight[][] e = expertsOf(n.layer());
                 ops.moeFfn(e[0], e[1], e[2], act(in[0]), act(in[1]), spec.nExpertUsed(), tokens, act(n.id()));
@@ -86,6 +91,13 @@ final class DeviceRun implements AutoCloseable {
             case REDUCE -> alias(n.id(), in[0]); // one device: the partial sum is already the whole sum
             case CONCAT -> alias(n.id(), in[0]);
         }
+    }
+
+    private void countRouting(Node n, int tokens) {
+        DeviceOps.Act route = act(n.id());
+        float[] host = new float[tokens * route.width()];
+        ops.download(route, tokens, host);
+        routing.record(n.layer(), host, tokens, route.width(), spec.nExpertUsed());
     }
 
     private DeviceOps.Weight matrix(Node n) {

@@ -19,6 +19,7 @@ public final class ModelRun implements AutoCloseable {
     private final Layout layout;
     private final Executor executor;
     private final int ctx;
+    private final RoutingCounts routing;
 
     /**
      * @param devices   one DeviceOps per device of the layout (the run takes ownership)
@@ -35,12 +36,15 @@ public final class ModelRun implements AutoCloseable {
         ModelSpec s = graph.spec();
         Axis[] axes = new Axis[graph.size()];
         for (Node n : graph.nodes()) axes[n.id()] = layout.tensorParallel() ? Axis.of(n, graph) : Axis.FULL;
+        this.routing = new RoutingCounts(s.nLayer(), s.nExpert());
         DeviceRun[] runs = new DeviceRun[devices.size()];
         for (int d = 0; d < runs.length; d++) {
             boolean[] here = new boolean[s.nLayer()];
             for (int l = 0; l < s.nLayer(); l++) here[l] = layout.tensorParallel() || layout.layerDevice()[l] == d;
             DeviceShard r = layout.tensorParallel() ? layout.shards()[d] : Layout.whole(s);
-            runs[d] = new DeviceRun(d, devices.get(d), file, graph, r, axes, ctx, maxTokens, kvType, here);
+            // Every tensor-parallel device routes every token the same way, so only device 0 counts.
+            RoutingCounts counter = layout.tensorParallel() && d > 0 ? null : routing;
+            runs[d] = new DeviceRun(d, devices.get(d), file, graph, r, axes, ctx, maxTokens, kvType, here, counter);
         }
         this.executor = new Executor(graph, layout, runs, reduceType, maxTokens);
     }
@@ -55,6 +59,11 @@ public final class ModelRun implements AutoCloseable {
 
     public int contextLength() {
         return ctx;
+    }
+
+    /** MoE routing counts per layer and expert (off until {@code routing().enable(true)}; empty for a dense model). */
+    public RoutingCounts routing() {
+        return routing;
     }
 
     public List<Split> splits() {
