@@ -195,6 +195,10 @@ def run(path, html_dir):
         out = os.path.join(html_dir, os.path.basename(path).replace(".ipynb", ".html"))
         with open(out, "w", encoding="utf-8") as f:
             f.write(html)
+        # The outputs alone (no code), so that a screenshot of the top of the page shows the tables.
+        html, _ = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True).from_notebook_node(nb)
+        with open(out.replace(".html", "-outputs.html"), "w", encoding="utf-8") as f:
+            f.write(html)
     result = Run(nb)
     assert not result.errors, "error outputs:\n" + "\n".join(result.errors)
     CHECKS[os.path.basename(path)[:2]](result)
