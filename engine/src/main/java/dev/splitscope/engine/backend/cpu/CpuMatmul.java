@@ -22,6 +22,7 @@ public final class CpuMatmul {
     private static final int DEQUANT_FLOATS = 1 << 16;
     private static final ThreadLocal<Q8Activations> ACTIVATIONS = ThreadLocal.withInitial(Q8Activations::new);
     private static final ThreadLocal<float[]> ROW_BUFFER = ThreadLocal.withInitial(() -> new float[DEQUANT_FLOATS]);
+    private static final ThreadLocal<float[]> GROUP_SUMS = ThreadLocal.withInitial(() -> new float[0]);
 
     /**
      * y[t * yStride + yOff + r] = Σ_c w[r][c] · x[t * xStride + xOff + c] for r < w.rows(), t < nTokens.
@@ -33,9 +34,7 @@ public final class CpuMatmul {
         if (nTokens == 0 || w.rows() == 0 || w.cols() == 0) return;
         switch (w.type()) {
             case Q8_0, Q4_0 -> int8(w, x, xOff, xStride, nTokens, y, yOff, yStride, pool);
-            case F32 -> direct(FloatDot.Kind.F32, w, x, xOff, xStride, nTokens, y, yOff, yStride, pool);
-            case F16 -> direct(FloatDot.Kind.F16, w, x, xOff, xStride, nTokens, y, yOff, yStride, pool);
-            case BF16 -> direct(FloatDot.Kind.BF16, w, x, xOff, xStride, nTokens, y, yOff, yStride, pool);
+            case F32, F16, BF16 -> direct(w, x, xOff, xStride, nTokens, y, yOff, yStride, pool);
             default -> dequantized(w, x, xOff, xStride, nTokens, y, yOff, yStride, pool);
         }
     }
@@ -92,20 +91,38 @@ public final class CpuMatmul {
         });
     }
 
-    private static void direct(FloatDot.Kind k, WeightView w, float[] x, int xOff, int xStride, int nTokens,
+    private static void direct(WeightView w, float[] x, int xOff, int xStride, int nTokens,
                                float[] y, int yOff, int yStride, CpuThreads pool) {
         MemorySegment seg = w.data();
         int cols = w.cols();
+        QuantType type = w.type();
         pool.parallelFor(w.rows(), ROW_BLOCK, (r0, r1) -> {
             for (int rb = r0; rb < r1; rb += ROW_BLOCK) {
                 int re = Math.min(r1, rb + ROW_BLOCK);
                 int t = 0;
-                for (; t + TILE <= nTokens; t += TILE)
-                    for (int r = rb; r < re; r++)
-                        FloatDot.dot4(k, seg, w.rowOffset(r), cols, x, xOff + t * xStride, xStride, y, yOff + t * yStride + r, yStride);
-                for (; t < nTokens; t++)
-                    for (int r = rb; r < re; r++)
-                        y[yOff + t * yStride + r] = FloatDot.dot1(k, seg, w.rowOffset(r), cols, x, xOff + t * xStride);
+                for (; t + TILE <= nTokens; t += TILE) {
+                    int xi = xOff + t * xStride;
+                    for (int r = rb; r < re; r++) {
+                        long off = w.rowOffset(r);
+                        int yi = yOff + t * yStride + r;
+                        switch (type) {
+                            case F32 -> FloatDot.dot4F32(seg, off, cols, x, xi, xStride, y, yi, yStride);
+                            case F16 -> FloatDot.dot4F16(seg, off, cols, x, xi, xStride, y, yi, yStride);
+                            default -> FloatDot.dot4BF16(seg, off, cols, x, xi, xStride, y, yi, yStride);
+                        }
+                    }
+                }
+                for (; t < nTokens; t++) {
+                    int xi = xOff + t * xStride;
+                    for (int r = rb; r < re; r++) {
+                        long off = w.rowOffset(r);
+                        y[yOff + t * yStride + r] = switch (type) {
+                            case F32 -> FloatDot.dot1F32(seg, off, cols, x, xi);
+                            case F16 -> FloatDot.dot1F16(seg, off, cols, x, xi);
+                            default -> FloatDot.dot1BF16(seg, off, cols, x, xi);
+                        };
+                    }
+                }
             }
         });
     }
@@ -114,20 +131,39 @@ public final class CpuMatmul {
                                     float[] y, int yOff, int yStride, CpuThreads pool) {
         int cols = w.cols();
         int block = Math.max(1, Math.min(ROW_BLOCK, DEQUANT_FLOATS / cols));
+        // Tokens left over after the tiles of 4 use a fused kernel where there is one: no row buffer round trip.
+        boolean fused = KQuantDot.AVAILABLE && (w.type() == QuantType.Q4_K || w.type() == QuantType.Q6_K);
+        int singles = nTokens % TILE;
+        float[] sums = null;
+        if (fused && w.type() == QuantType.Q4_K) {
+            sums = GROUP_SUMS.get();
+            if (sums.length < nTokens * (cols / 32)) GROUP_SUMS.set(sums = new float[nTokens * (cols / 32)]);
+            KQuantDot.groupSums(x, xOff, xStride, nTokens, cols, sums);
+        }
+        float[] groupSums = sums;
         pool.parallelFor(w.rows(), block, (r0, r1) -> {
             float[] buf = ROW_BUFFER.get();
             if (buf.length < block * cols) ROW_BUFFER.set(buf = new float[block * cols]);
             for (int rb = r0; rb < r1; rb += block) {
                 int re = Math.min(r1, rb + block);
-                for (int r = rb; r < re; r++) RowDequant.dequantize(w.type(), w.data(), w.rowOffset(r), buf, (r - rb) * cols, cols);
-                int t = 0;
-                for (; t + TILE <= nTokens; t += TILE)
+                int tiled = nTokens - singles;
+                if (tiled > 0 || !fused) {
+                    for (int r = rb; r < re; r++) RowDequant.dequantize(w.type(), w.data(), w.rowOffset(r), buf, (r - rb) * cols, cols);
+                }
+                for (int t = 0; t < tiled; t += TILE)
                     for (int r = rb; r < re; r++)
                         FloatDot.dot4(buf, (r - rb) * cols, cols, x, xOff + t * xStride, xStride, y, yOff + t * yStride + r, yStride);
-                for (; t < nTokens; t++)
+                for (int t = tiled; t < nTokens; t++)
                     for (int r = rb; r < re; r++)
-                        y[yOff + t * yStride + r] = FloatDot.dot1(buf, (r - rb) * cols, cols, x, xOff + t * xStride);
+                        y[yOff + t * yStride + r] = fused ? fusedDot(w, r, x, xOff + t * xStride, groupSums, t * (cols / 32))
+                                : FloatDot.dot1(buf, (r - rb) * cols, cols, x, xOff + t * xStride);
             }
         });
+    }
+
+    private static float fusedDot(WeightView w, int r, float[] x, int xi, float[] sums, int si) {
+        int nb = w.cols() / 256;
+        return w.type() == QuantType.Q4_K ? KQuantDot.q4K(w.data(), w.rowOffset(r), nb, x, xi, sums, si)
+                : KQuantDot.q6K(w.data(), w.rowOffset(r), nb, x, xi);
     }
 }

@@ -26,17 +26,8 @@ final class FloatDot {
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final FloatVector TWO_112 = FloatVector.broadcast(FS, 0x1p112f);
 
-    /** Element kinds a weight row can hold here. */
-    enum Kind { F32, F16, BF16 }
-
-    /** F lanes of the row starting at element c, as floats. */
-    static FloatVector load(Kind k, MemorySegment w, long off, int c) {
-        return switch (k) {
-            case F32 -> FloatVector.fromMemorySegment(FS, w, off + 4L * c, LE);
-            case F16 -> f16ToFloat(halves(w, off + 2L * c));
-            case BF16 -> halves(w, off + 2L * c).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-        };
-    }
+    // One dot1/dot4 pair per element type rather than a switch inside one loop: a loop whose profile has seen
+    // several types may fail to inline the widening and box a vector per step (measured: 10x slower).
 
     private static IntVector halves(MemorySegment w, long p) {
         return (IntVector) ShortVector.fromMemorySegment(HS, w, p, LE).convertShape(VectorOperators.S2I, IS, 0);
@@ -55,28 +46,27 @@ final class FloatDot {
         return bits.or(sign).reinterpretAsFloats();
     }
 
-    /** Dot of a row (cols a multiple of F) with x[xi..]. */
-    static float dot1(Kind k, MemorySegment w, long off, int cols, float[] x, int xi) {
+    /** Dot of the F32 row at byte offset off (cols values) with x[xi..]. */
+    static float dot1F32(MemorySegment w, long off, int cols, float[] x, int xi) {
         FloatVector a0 = FloatVector.zero(FS), a1 = a0;
         int c = 0;
         for (; c + 2 * F <= cols; c += 2 * F) {
-            a0 = load(k, w, off, c).fma(FloatVector.fromArray(FS, x, xi + c), a0);
-            a1 = load(k, w, off, c + F).fma(FloatVector.fromArray(FS, x, xi + c + F), a1);
+            a0 = FloatVector.fromMemorySegment(FS, w, off + 4L * c, LE).fma(FloatVector.fromArray(FS, x, xi + c), a0);
+            a1 = FloatVector.fromMemorySegment(FS, w, off + 4L * (c + F), LE).fma(FloatVector.fromArray(FS, x, xi + c + F), a1);
         }
-        for (; c + F <= cols; c += F) a0 = load(k, w, off, c).fma(FloatVector.fromArray(FS, x, xi + c), a0);
+        for (; c + F <= cols; c += F) a0 = FloatVector.fromMemorySegment(FS, w, off + 4L * c, LE).fma(FloatVector.fromArray(FS, x, xi + c), a0);
         float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
-        for (; c < cols; c++) s += scalar(k, w, off, c) * x[xi + c];
+        for (; c < cols; c++) s += w.get(RowDequant.F32, off + 4L * c) * x[xi + c];
         return s;
     }
 
-    /** Dots of a row with 4 tokens at x[xi + k * xStride], written to y[yi + k * yStride]. */
-    static void dot4(Kind k, MemorySegment w, long off, int cols, float[] x, int xi, int xStride,
-                     float[] y, int yi, int yStride) {
+    /** Dots of the F32 row at off with 4 tokens at x[xi + k·xStride], written to y[yi + k·yStride]. */
+    static void dot4F32(MemorySegment w, long off, int cols, float[] x, int xi, int xStride, float[] y, int yi, int yStride) {
         FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
         int x1 = xi + xStride, x2 = x1 + xStride, x3 = x2 + xStride;
         int c = 0;
         for (; c + F <= cols; c += F) {
-            FloatVector wv = load(k, w, off, c);
+            FloatVector wv = FloatVector.fromMemorySegment(FS, w, off + 4L * c, LE);
             a0 = wv.fma(FloatVector.fromArray(FS, x, xi + c), a0);
             a1 = wv.fma(FloatVector.fromArray(FS, x, x1 + c), a1);
             a2 = wv.fma(FloatVector.fromArray(FS, x, x2 + c), a2);
@@ -85,7 +75,89 @@ final class FloatDot {
         float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
         float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
         for (; c < cols; c++) {
-            float v = scalar(k, w, off, c);
+            float v = w.get(RowDequant.F32, off + 4L * c);
+            s0 += v * x[xi + c];
+            s1 += v * x[x1 + c];
+            s2 += v * x[x2 + c];
+            s3 += v * x[x3 + c];
+        }
+        y[yi] = s0;
+        y[yi + yStride] = s1;
+        y[yi + 2 * yStride] = s2;
+        y[yi + 3 * yStride] = s3;
+    }
+
+    /** Dot of the F16 row at byte offset off (cols values) with x[xi..]. */
+    static float dot1F16(MemorySegment w, long off, int cols, float[] x, int xi) {
+        FloatVector a0 = FloatVector.zero(FS), a1 = a0;
+        int c = 0;
+        for (; c + 2 * F <= cols; c += 2 * F) {
+            a0 = f16ToFloat(halves(w, off + 2L * c)).fma(FloatVector.fromArray(FS, x, xi + c), a0);
+            a1 = f16ToFloat(halves(w, off + 2L * (c + F))).fma(FloatVector.fromArray(FS, x, xi + c + F), a1);
+        }
+        for (; c + F <= cols; c += F) a0 = f16ToFloat(halves(w, off + 2L * c)).fma(FloatVector.fromArray(FS, x, xi + c), a0);
+        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (; c < cols; c++) s += Float.float16ToFloat(w.get(RowDequant.I16, off + 2L * c)) * x[xi + c];
+        return s;
+    }
+
+    /** Dots of the F16 row at off with 4 tokens at x[xi + k·xStride], written to y[yi + k·yStride]. */
+    static void dot4F16(MemorySegment w, long off, int cols, float[] x, int xi, int xStride, float[] y, int yi, int yStride) {
+        FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
+        int x1 = xi + xStride, x2 = x1 + xStride, x3 = x2 + xStride;
+        int c = 0;
+        for (; c + F <= cols; c += F) {
+            FloatVector wv = f16ToFloat(halves(w, off + 2L * c));
+            a0 = wv.fma(FloatVector.fromArray(FS, x, xi + c), a0);
+            a1 = wv.fma(FloatVector.fromArray(FS, x, x1 + c), a1);
+            a2 = wv.fma(FloatVector.fromArray(FS, x, x2 + c), a2);
+            a3 = wv.fma(FloatVector.fromArray(FS, x, x3 + c), a3);
+        }
+        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+        for (; c < cols; c++) {
+            float v = Float.float16ToFloat(w.get(RowDequant.I16, off + 2L * c));
+            s0 += v * x[xi + c];
+            s1 += v * x[x1 + c];
+            s2 += v * x[x2 + c];
+            s3 += v * x[x3 + c];
+        }
+        y[yi] = s0;
+        y[yi + yStride] = s1;
+        y[yi + 2 * yStride] = s2;
+        y[yi + 3 * yStride] = s3;
+    }
+
+    /** Dot of the BF16 row at byte offset off (cols values) with x[xi..]. */
+    static float dot1BF16(MemorySegment w, long off, int cols, float[] x, int xi) {
+        FloatVector a0 = FloatVector.zero(FS), a1 = a0;
+        int c = 0;
+        for (; c + 2 * F <= cols; c += 2 * F) {
+            a0 = halves(w, off + 2L * c).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(FS, x, xi + c), a0);
+            a1 = halves(w, off + 2L * (c + F)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(FS, x, xi + c + F), a1);
+        }
+        for (; c + F <= cols; c += F) a0 = halves(w, off + 2L * c).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(FS, x, xi + c), a0);
+        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (; c < cols; c++) s += Float.intBitsToFloat(w.get(RowDequant.I16, off + 2L * c) << 16) * x[xi + c];
+        return s;
+    }
+
+    /** Dots of the BF16 row at off with 4 tokens at x[xi + k·xStride], written to y[yi + k·yStride]. */
+    static void dot4BF16(MemorySegment w, long off, int cols, float[] x, int xi, int xStride, float[] y, int yi, int yStride) {
+        FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
+        int x1 = xi + xStride, x2 = x1 + xStride, x3 = x2 + xStride;
+        int c = 0;
+        for (; c + F <= cols; c += F) {
+            FloatVector wv = halves(w, off + 2L * c).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            a0 = wv.fma(FloatVector.fromArray(FS, x, xi + c), a0);
+            a1 = wv.fma(FloatVector.fromArray(FS, x, x1 + c), a1);
+            a2 = wv.fma(FloatVector.fromArray(FS, x, x2 + c), a2);
+            a3 = wv.fma(FloatVector.fromArray(FS, x, x3 + c), a3);
+        }
+        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+        for (; c < cols; c++) {
+            float v = Float.intBitsToFloat(w.get(RowDequant.I16, off + 2L * c) << 16);
             s0 += v * x[xi + c];
             s1 += v * x[x1 + c];
             s2 += v * x[x2 + c];
@@ -136,13 +208,5 @@ final class FloatDot {
         y[yi + yStride] = s1;
         y[yi + 2 * yStride] = s2;
         y[yi + 3 * yStride] = s3;
-    }
-
-    private static float scalar(Kind k, MemorySegment w, long off, int c) {
-        return switch (k) {
-            case F32 -> w.get(RowDequant.F32, off + 4L * c);
-            case F16 -> Float.float16ToFloat(w.get(RowDequant.I16, off + 2L * c));
-            case BF16 -> Float.intBitsToFloat(w.get(RowDequant.I16, off + 2L * c) << 16);
-        };
     }
 }
