@@ -17,6 +17,7 @@ public final class CudaBackend implements AutoCloseable {
     private final WeightUploader uploader;
     private final LaunchQueue queue;
     private Cublas cublas;
+    private int forcedRowsPerWarp;
 
     private CudaBackend(CudaDevice device) {
         this.device = device;
@@ -87,10 +88,14 @@ public final class CudaBackend implements AutoCloseable {
     public void matvecSlots(DeviceWeight w, long x, Q8Input xq, long y, int slots, long ids, int xStride, int xGroup, boolean accumulate) {
         int grid = (w.rows() + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK;
         int acc = accumulate ? 1 : 0;
+        int rpw = rowsPerWarp(w);
+        int gridR = (w.rows() + ROWS_PER_BLOCK * rpw - 1) / (ROWS_PER_BLOCK * rpw);
         switch (w.type()) {
-            case Q8_0 -> kernels.launch(Kernel.MATVEC_Q8_0, grid, slots, 1, 32, ROWS_PER_BLOCK, w.data(), w.scalesAddress(),
+            case Q8_0 -> kernels.launch(rpw == 4 ? Kernel.MATVEC_Q8_0_R4 : rpw == 2 ? Kernel.MATVEC_Q8_0_R2 : Kernel.MATVEC_Q8_0,
+                    gridR, slots, 1, 32, ROWS_PER_BLOCK, w.data(), w.scalesAddress(),
                     xq.quants(), xq.scales(), y, w.rows(), w.cols(), ids, xStride, xGroup, acc);
-            case Q4_0 -> kernels.launch(Kernel.MATVEC_Q4_0, grid, slots, 1, 32, ROWS_PER_BLOCK, w.data(), w.scalesAddress(),
+            case Q4_0 -> kernels.launch(rpw == 4 ? Kernel.MATVEC_Q4_0_R4 : rpw == 2 ? Kernel.MATVEC_Q4_0_R2 : Kernel.MATVEC_Q4_0,
+                    gridR, slots, 1, 32, ROWS_PER_BLOCK, w.data(), w.scalesAddress(),
                     xq.quants(), xq.scales(), y, w.rows(), w.cols(), ids, xStride, xGroup, acc);
             case Q6_K -> kernels.launch(Kernel.MATVEC_Q6_K, grid, slots, 1, 32, ROWS_PER_BLOCK, w.data(), w.scalesAddress(),
                     xq.quants(), xq.scales(), y, w.rows(), w.cols(), ids, xStride, xGroup, acc);
@@ -107,6 +112,22 @@ public final class CudaBackend implements AutoCloseable {
     public void zero(long y, int rows, int batch) {
         kernels.launch(Kernel.MATVEC_F32, (rows + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK, batch, 1, 32, ROWS_PER_BLOCK,
                 0L, 0L, y, rows, 0, 0L, 0, 1, 0);
+    }
+
+    /**
+     * Rows each warp computes for Q8_0/Q4_0 (1, 2 or 4; the others always 1): more rows reuse the activations and keep
+     * more loads in flight, fewer keep enough warps busy on small matrices. Forced by setRowsPerWarp (benchmarks).
+     */
+    int rowsPerWarp(DeviceWeight w) {
+        if (w.type() != QuantType.Q8_0 && w.type() != QuantType.Q4_0) return 1;
+        if (forcedRowsPerWarp > 0) return forcedRowsPerWarp;
+        return w.rows() >= 4 * 4 * device.smCount() * 4 ? 2 : 1;
+    }
+
+    /** Forces the rows per warp of the Q8_0/Q4_0 matvecs (0: automatic). */
+    public void setRowsPerWarp(int r) {
+        if (r != 0 && r != 1 && r != 2 && r != 4) throw new IllegalArgumentException("rows per warp must be 1, 2 or 4, got " + r);
+        forcedRowsPerWarp = r;
     }
 
     /** True when W's matvec reads the q8_1 form of its input. */

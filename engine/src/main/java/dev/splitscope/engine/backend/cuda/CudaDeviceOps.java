@@ -21,6 +21,8 @@ import static jcuda.driver.JCudaDriver.cuMemcpyDtoDAsync;
 public final class CudaDeviceOps implements DeviceOps {
     /** Batches at least this large use cuBLAS; smaller ones the matvec kernels with one slot per token. */
     static final int GEMM_MIN_TOKENS = 32;
+    /** CUDA graphs for decode steps; -Dsplitscope.cuda.graphs=false launches every kernel instead (to measure gaps). */
+    static final boolean GRAPHS = !"false".equals(System.getProperty("splitscope.cuda.graphs"));
     private static final AtomicInteger OPEN = new AtomicInteger();
 
     private final CudaBackend gpu;
@@ -30,6 +32,10 @@ public final class CudaDeviceOps implements DeviceOps {
     private final List<AutoCloseable> owned = new ArrayList<>();
     private final Map<DeviceOps.Weight, DeviceWeight> stacked = new IdentityHashMap<>();
     private int lastPos = -1;
+    /** The activation whose q8_1 form the scratch holds (q, k and v, or gate and up, share one quantization). */
+    private long q8Source = -1;
+    private int q8Tokens;
+    private Q8Input q8Buffer;
 
     CudaDeviceOps(CudaBackend gpu, String name) {
         this.gpu = gpu;
@@ -52,7 +58,7 @@ public final class CudaDeviceOps implements DeviceOps {
      */
     private void begin(int tokens) {
         gpu.device().makeCurrent();
-        gpu.setDeferred(tokens == 1 && OPEN.get() == 1);
+        gpu.setDeferred(GRAPHS && tokens == 1 && OPEN.get() == 1);
     }
 
     private static CudaAct a(Act x) {
@@ -103,6 +109,7 @@ public final class CudaDeviceOps implements DeviceOps {
         gpu.device().makeCurrent();
         gpu.setDeferred(false);
         a(dst).buffer().upload(MemorySegment.ofArray(src), 0, 0, 4L * tokens * dst.width());
+        wrote(dst);
     }
 
     @Override
@@ -119,6 +126,7 @@ public final class CudaDeviceOps implements DeviceOps {
         gpu.setDeferred(false);
         cuMemcpyDtoDAsync(a(dst).buffer().pointer().withByteOffset(4L * dstToken * dst.width()),
                 a(src).buffer().pointer().withByteOffset(4L * srcToken * src.width()), 4L * src.width(), gpu.device().stream());
+        wrote(dst);
     }
 
     @Override
@@ -134,6 +142,7 @@ public final class CudaDeviceOps implements DeviceOps {
         DeviceWeight m = matrix(table);
         begin(ids.length);
         gpu.getRows(m, d.address(), a(out).address(), ids.length);
+        wrote(out);
     }
 
     @Override
@@ -141,6 +150,7 @@ public final class CudaDeviceOps implements DeviceOps {
         long wv = vector(w);
         begin(tokens);
         gpu.rmsNorm(a(x).address(), wv, a(out).address(), tokens * x.width() / group, group, eps);
+        wrote(out);
     }
 
     @Override
@@ -151,6 +161,7 @@ public final class CudaDeviceOps implements DeviceOps {
             throw new IllegalArgumentException(name + ": matmul output width " + out.width() + " != weight rows " + v.rows());
         DeviceWeight m = matrix(w);
         begin(tokens);
+        wrote(out);
         if (v.cols() == 0) {
             gpu.zero(a(out).address(), v.rows(), tokens);
             return;
@@ -161,12 +172,26 @@ public final class CudaDeviceOps implements DeviceOps {
             gpu.gemm(m, a(x).address(), a(out).address(), tokens, false, scratch.gemm((long) v.rows() * v.cols(), (long) tokens * v.cols()));
             return;
         }
-        Q8Input q = null;
-        if (CudaBackend.needsQ8(m)) {
-            q = scratch.q8((long) tokens * v.cols());
-            gpu.quantizeQ8_1(a(x).address(), q, tokens, v.cols());
-        }
+        Q8Input q = CudaBackend.needsQ8(m) ? quantized(a(x), tokens) : null;
         gpu.matvec(m, a(x).address(), q, a(out).address(), tokens, false);
+        wrote(out);
+    }
+
+    /** The q8_1 form of x's first tokens rows, reusing the last quantization when x has not been written since. */
+    private Q8Input quantized(CudaAct x, int tokens) {
+        Q8Input q = scratch.q8((long) tokens * x.width());
+        if (x.address() != q8Source || tokens != q8Tokens || q != q8Buffer) {
+            gpu.quantizeQ8_1(x.address(), q, tokens, x.width());
+            q8Source = x.address();
+            q8Tokens = tokens;
+            q8Buffer = q;
+        }
+        return q;
+    }
+
+    /** Every op that writes an activation calls this, so a stale quantization is never reused. */
+    private void wrote(Act out) {
+        if (a(out).address() == q8Source) q8Source = -1;
     }
 
     @Override
@@ -174,12 +199,14 @@ public final class CudaDeviceOps implements DeviceOps {
         long b = vector(bias);
         begin(tokens);
         for (int t = 0; t < tokens; t++) gpu.add(a(x).row(t), b, a(x).row(t), x.width());
+        wrote(x);
     }
 
     @Override
     public void add(Act x, Act y, int tokens, Act out) {
         begin(tokens);
         gpu.add(a(x).address(), a(y).address(), a(out).address(), (long) tokens * x.width());
+        wrote(out);
     }
 
     /** Writes pos0 where the kernels read it, after running what was deferred with the previous value. */
@@ -198,6 +225,7 @@ public final class CudaDeviceOps implements DeviceOps {
         setPos(pos0);
         begin(tokens);
         gpu.ropeKv(a(x).address(), 0L, 0L, 0L, 0L, pos.address(), tokens, heads, 0, headDim, ropeDim, neox, theta, 0L);
+        wrote(x);
     }
 
     @Override
@@ -216,12 +244,14 @@ public final class CudaDeviceOps implements DeviceOps {
         int splits = tokens == 1 ? (cache.cells() + 255) / 256 : (pos0 + tokens + 255) / 256;
         gpu.attention(a(q).address(), cache.k(layer), cache.v(layer), a(out).address(), pos.address(),
                 scratch.attention(tokens, nHead, splits, headDim), tokens, nHead, nKv, headDim, splits, (float) (1 / Math.sqrt(headDim)));
+        wrote(out);
     }
 
     @Override
     public void swiglu(Act gate, Act up, int tokens, Act out) {
         begin(tokens);
         gpu.swiglu(a(gate).address(), a(up).address(), a(out).address(), (long) tokens * gate.width());
+        wrote(out);
     }
 
     @Override
@@ -229,6 +259,7 @@ public final class CudaDeviceOps implements DeviceOps {
         if (out.width() != 2 * k) throw new IllegalArgumentException(name + ": route buffer width " + out.width() + " != 2k = " + 2 * k);
         begin(tokens);
         gpu.moeTopK(a(logits).address(), a(out).address(), tokens, nExpert, k, renorm);
+        wrote(out);
     }
 
     @Override
@@ -243,17 +274,16 @@ public final class CudaDeviceOps implements DeviceOps {
         DeviceBuffer ids = scratch.routeIds(slots), gb = scratch.moeGate((long) slots * ff), ub = scratch.moeUp((long) slots * ff);
         DeviceBuffer db = scratch.moeDown((long) slots * embd);
         gpu.moeIds(a(route).address(), ids.address(), slots);
-        Q8Input q = null;
-        if (CudaBackend.needsQ8(g) || CudaBackend.needsQ8(u)) {
-            q = scratch.q8(Math.max((long) tokens * x.width(), (long) slots * ff));
-            gpu.quantizeQ8_1(a(x).address(), q, tokens, x.width());
-        }
+        wrote(out);
+        scratch.q8((long) slots * ff);  // size it for the down projection's input too, before quantizing x
+        Q8Input q = CudaBackend.needsQ8(g) || CudaBackend.needsQ8(u) ? quantized(a(x), tokens) : null;
         gpu.matvecSlots(g, a(x).address(), q, gb.address(), slots, ids.address(), x.width(), k, false);
         gpu.matvecSlots(u, a(x).address(), q, ub.address(), slots, ids.address(), x.width(), k, false);
         gpu.swiglu(gb.address(), ub.address(), gb.address(), (long) slots * ff);
         if (CudaBackend.needsQ8(d)) {
-            q = scratch.q8(Math.max((long) tokens * x.width(), (long) slots * ff));
+            q = scratch.q8((long) slots * ff);
             gpu.quantizeQ8_1(gb.address(), q, slots, ff);
+            q8Source = -1;  // the scratch now holds the expert activations
         }
         gpu.matvecSlots(d, gb.address(), q, db.address(), slots, ids.address(), ff, 1, false);
         gpu.moeCombine(db.address(), a(route).address(), a(out).address(), tokens, k, embd, false);

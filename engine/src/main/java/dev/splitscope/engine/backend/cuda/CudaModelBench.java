@@ -1,0 +1,86 @@
+package dev.splitscope.engine.backend.cuda;
+
+import dev.splitscope.engine.backend.Backends;
+import dev.splitscope.engine.backend.DeviceOps;
+import dev.splitscope.engine.gguf.GgufFile;
+import dev.splitscope.engine.gguf.GgufTensorInfo;
+import dev.splitscope.engine.model.Architecture;
+import dev.splitscope.engine.model.Architectures;
+import dev.splitscope.engine.model.ModelSpec;
+import dev.splitscope.engine.quant.QuantType;
+import dev.splitscope.engine.runtime.Layout;
+import dev.splitscope.engine.runtime.ModelRun;
+import dev.splitscope.engine.runtime.ReduceType;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * End-to-end benchmark of a GGUF on one GPU through the engine (ModelRun + CudaDeviceOps), llama-bench style:
+ * pp (one prompt batch) and tg (single-token steps, greedy on the host), with the same-run roofline: weight bytes per
+ * token over the measured device-to-device copy bandwidth. Usage: CudaModelBench FILE.gguf [pp=512] [tg=128].
+ */
+public final class CudaModelBench {
+    private CudaModelBench() {}
+
+    /** Bytes of weights one token reads: every tensor except the embedding table, which is only gathered from. */
+    static long weightBytesPerToken(GgufFile f) {
+        boolean tied = !f.hasTensor("output.weight");
+        long sum = 0;
+        for (GgufTensorInfo t : f.tensors())
+            if (tied || !t.name().equals("token_embd.weight")) sum += t.byteSize();
+        return sum;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path path = Path.of(args[0]);
+        int pp = args.length > 1 ? Integer.parseInt(args[1]) : 512, tg = args.length > 2 ? Integer.parseInt(args[2]) : 128;
+        try (GgufFile f = GgufFile.open(path)) {
+            Architecture arch = Architectures.forName(f.architecture());
+            int vocab = f.metadata().has("tokenizer.ggml.tokens") ? f.metadata().getStringArray("tokenizer.ggml.tokens").length : 0;
+            ModelSpec s = arch.readSpec(f.metadata(), vocab).withTiedOutput(!f.hasTensor("output.weight"));
+            DeviceOps ops = Backends.require("cuda").open(0, "cuda:0", 1);
+            CudaBackend gpu = ((CudaDeviceOps) ops).backend();
+            double bw = CudaBench.copyBandwidth(gpu, 2L << 30);
+            long bytes = weightBytesPerToken(f);
+            long t0 = System.nanoTime();
+            try (ModelRun run = new ModelRun(f, arch.buildGraph(s), Layout.single(s), List.of(ops), pp + tg + 16, pp, ReduceType.F32, QuantType.F16)) {
+                Random r = new Random(1);
+                int[] prompt = new int[pp];
+                for (int i = 0; i < pp; i++) prompt[i] = r.nextInt(s.nVocab());
+                run.forward(prompt, 0);  // uploads the weights, creates cuBLAS, loads everything
+                double loadS = (System.nanoTime() - t0) / 1e9;
+                double ppMs = best(() -> run.forward(prompt, 0), 3);
+                for (int i = 0; i < 4; i++) run.forward(new int[] {prompt[i]}, i);  // warm-up: capture the decode graphs
+                long t1 = System.nanoTime();
+                int next = prompt[0];
+                for (int i = 0; i < tg; i++) next = argmax(run.forward(new int[] {next}, i));
+                double tgMs = (System.nanoTime() - t1) / 1e6 / tg;
+                double roofMs = bytes / bw * 1e3;
+                System.out.printf("model %s (%s, %d layers), weights read per token %.2f GB, first batch incl. upload %.1f s%n",
+                        path.getFileName(), s.name(), s.nLayer(), bytes / 1e9, loadS);
+                System.out.printf("cuMemcpyDtoD bandwidth (read+write) %.0f GB/s -> roofline %.3f ms/token = %.1f tok/s%n", bw / 1e9, roofMs, 1e3 / roofMs);
+                System.out.printf("pp%d: %.1f ms = %.0f tok/s%n", pp, ppMs, pp * 1e3 / ppMs);
+                System.out.printf("tg%d: %.3f ms/token = %.1f tok/s = %.1f%% of roofline (graphs: %s; %s)%n", tg, tgMs, 1e3 / tgMs,
+                        100 * roofMs / tgMs, CudaDeviceOps.GRAPHS ? "on" : "off", gpu.graphStats());
+            }
+        }
+    }
+
+    static int argmax(float[] v) {
+        int b = 0;
+        for (int i = 1; i < v.length; i++) if (v[i] > v[b]) b = i;
+        return b;
+    }
+
+    private static double best(Runnable r, int reps) {
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < reps; i++) {
+            long t = System.nanoTime();
+            r.run();
+            best = Math.min(best, (System.nanoTime() - t) / 1e6);
+        }
+        return best;
+    }
+}
