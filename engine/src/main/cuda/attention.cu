@@ -1,10 +1,29 @@
 // Decode attention, flash-decoding style. Pass 1 (attn_split): block (head, split, token) scores the keys of one
-// chunk of positions, keeps exp(s - m) in shared memory and writes an unnormalised partial output plus (m, l).
-// Pass 2 (attn_combine) merges the splits of each head. Token t sees positions [0, pos[0] + t] (causal), so the
-// same kernels serve a prompt batch. GQA: query head h reads kv head h / (n_head / n_kv). Cache is f16 [ctx][n_kv*hd].
+// chunk of CHUNK positions, two threads per key (each half of the head dims, 128-bit loads where the head size
+// allows), keeps exp(s - m) in shared memory and writes an unnormalised partial output plus (m, l). Pass 2
+// (attn_combine) merges the splits of each head. Token t sees positions [0, pos[0] + t] (causal), so the same kernels
+// serve a prompt batch. GQA: query head h reads kv head h / (n_head / n_kv). Cache is f16 [ctx][n_kv * hd].
 #include "common.cuh"
 
-#define CHUNK 256
+#define CHUNK 64
+
+// q . k over dims [d0, d1) of one cached key; q in shared memory.
+__device__ __forceinline__ float key_dot(const float* sq, const u16* kp, int d0, int d1, bool vec) {
+    float s = 0.f;
+    if (vec) {
+#pragma unroll 4
+        for (int d = d0; d < d1; d += 8) {
+            uint4 u = *(const uint4*) (kp + d);
+            u32 w[4] = {u.x, u.y, u.z, u.w};
+#pragma unroll
+            for (int i = 0; i < 4; i++)
+                s += sq[d + 2 * i] * h2f((u16) (w[i] & 0xFFFF)) + sq[d + 2 * i + 1] * h2f((u16) (w[i] >> 16));
+        }
+    } else {
+        for (int d = d0; d < d1; d++) s += sq[d] * h2f(kp[d]);
+    }
+    return s;
+}
 
 extern "C" __global__ void __launch_bounds__(128) attn_split(
         const float* __restrict__ q, const u16* __restrict__ kc, const u16* __restrict__ vc,
@@ -15,36 +34,34 @@ extern "C" __global__ void __launch_bounds__(128) attn_split(
     __shared__ float scratch[32];
     int h = blockIdx.x, s = blockIdx.y, t = blockIdx.z, nsplit = gridDim.y;
     int kv_len = pos[0] + t + 1;
-    int p0 = s * CHUNK, p1 = min(p0 + CHUNK, kv_len);
+    int p0 = s * CHUNK, p1 = min(p0 + CHUNK, kv_len), n = p1 - p0;
     i64 slot = ((i64) t * n_head + h) * nsplit + s;
     if (p0 >= kv_len) return;  // the combine pass skips splits past kv_len
     int kvh = h / (n_head / n_kv), stride = n_kv * hd;
     const float* qh = q + ((i64) t * n_head + h) * hd;
     for (int d = threadIdx.x; d < hd; d += blockDim.x) sq[d] = qh[d];
     __syncthreads();
-    int lane = threadIdx.x & 31, wid = threadIdx.x >> 5, nw = blockDim.x >> 5;
-    for (int p = p0 + wid; p < p1; p += nw) {
-        const u16* kp = kc + (i64) p * stride + kvh * hd;
-        float dot = 0.f;
-        for (int d = lane; d < hd; d += WARP) dot += sq[d] * h2f(kp[d]);
-        dot = warp_sum(dot);
-        if (lane == 0) sp[p - p0] = dot * scale;
-    }
+    // two threads per key (blockDim.x == 2 * CHUNK): each scores half of the head dims
+    int i = threadIdx.x >> 1, half = threadIdx.x & 1, hh = hd / 2;
+    bool vec = (hh % 8) == 0;
+    float dot = 0.f;
+    if (i < n) dot = key_dot(sq, kc + (i64) (p0 + i) * stride + kvh * hd, half * hh, half * hh + hh, vec);
+    dot += __shfl_xor_sync(0xffffffffu, dot, 1);
+    if (i < n && half == 0) sp[i] = dot * scale;
     __syncthreads();
-    float m = NEG_INF;
-    for (int i = threadIdx.x; i < p1 - p0; i += blockDim.x) m = fmaxf(m, sp[i]);
+    float m = threadIdx.x < n ? sp[threadIdx.x] : NEG_INF;
     m = block_max(m, scratch);
-    float l = 0.f;
-    for (int i = threadIdx.x; i < p1 - p0; i += blockDim.x) {
-        float e = __expf(sp[i] - m);
-        sp[i] = e;
-        l += e;
+    float e = 0.f;
+    if (threadIdx.x < n) {
+        e = __expf(sp[threadIdx.x] - m);
+        sp[threadIdx.x] = e;
     }
-    l = block_sum(l, scratch);  // its barriers also publish sp
+    float l = block_sum(e, scratch);  // its barriers also publish sp
     for (int d = threadIdx.x; d < hd; d += blockDim.x) {
         const u16* vp = vc + (i64) p0 * stride + kvh * hd + d;
         float acc = 0.f;
-        for (int i = 0; i < p1 - p0; i++) acc += sp[i] * h2f(vp[(i64) i * stride]);
+#pragma unroll 8
+        for (int j = 0; j < n; j++) acc += sp[j] * h2f(vp[(i64) j * stride]);
         part[slot * hd + d] = acc;
     }
     if (threadIdx.x == 0) ml[slot] = make_float2(m, l);

@@ -74,3 +74,36 @@ __device__ __forceinline__ int dp4a(int a, int b, int c) {
 __device__ __forceinline__ i64 expert_row0(const int* ids, int b, int rows) {
     return ids ? (i64) ids[b] * rows : 0;
 }
+
+// Matvec work split: a block of 4 warps (blockDim 32 x 4) computes 4 / wpr rows, wpr warps per row, each warp taking
+// every wpr-th chunk of the row. More warps per row keep more loads in flight on matrices with few rows.
+struct RowSplit {
+    int row;   // the row this warp works on (clamped to a real row)
+    int part;  // which of the wpr warps of the row this is
+    bool live; // false for the warps of a short last block: they compute a copy and store nothing
+};
+
+__device__ __forceinline__ RowSplit row_split(int rows, int wpr) {
+    RowSplit s;
+    int r = blockIdx.x * (blockDim.y / wpr) + threadIdx.y / wpr;
+    s.part = threadIdx.y % wpr;
+    s.live = r < rows;
+    s.row = s.live ? r : rows - 1;
+    return s;
+}
+
+// Sums a row's partial dot products over its wpr warps and stores y[b][row] (+)= sum.
+__device__ __forceinline__ void matvec_store(float acc, float* y, int rows, RowSplit s, int wpr, int accumulate) {
+    __shared__ float red[32];
+    acc = warp_sum(acc);
+    if (wpr > 1) {
+        if (threadIdx.x == 0) red[threadIdx.y] = acc;
+        __syncthreads();
+        if (s.part != 0) return;
+        for (int i = 1; i < wpr; i++) acc += red[threadIdx.y + i];
+    }
+    if (threadIdx.x == 0 && s.live) {
+        float* out = y + (i64) blockIdx.y * rows + s.row;
+        *out = accumulate ? *out + acc : acc;
+    }
+}

@@ -1,7 +1,7 @@
 // y[b][r] (+)= W[r] . x[b] for Q4_K weights in GGML's own 144-byte blocks (16-byte aligned, so no repack):
 // half d, half dmin, scales[12] (6-bit scale and min for 8 sub-blocks of 32), qs[128]; 64-element chunk j keeps
 // sub-block 2j in the low nibbles of qs[32j..32j+31] and sub-block 2j+1 in the high ones. w = d*sc*q - dmin*m.
-// Eight lanes per super-block, each a 128-bit load of 32 quants, dp4a against q8_1 activations.
+// Eight lanes per super-block, each a 128-bit load of 32 quants, dp4a against q8_1 activations; wpr warps per row.
 #include "common.cuh"
 
 __device__ __forceinline__ void scale_min_k4(int j, const u8* q, int* sc, int* m) {
@@ -16,11 +16,11 @@ __device__ __forceinline__ void scale_min_k4(int j, const u8* q, int* sc, int* m
 
 extern "C" __global__ void __launch_bounds__(128) matvec_q4_k(
         const u8* __restrict__ w, const i8* __restrict__ xq, const float2* __restrict__ xds,
-        float* __restrict__ y, int rows, int cols, const int* __restrict__ ids, int x_stride, int x_group, int accumulate) {
-    int r = blockIdx.x * blockDim.y + threadIdx.y;
-    if (r >= rows) return;
+        float* __restrict__ y, int rows, int cols, const int* __restrict__ ids, int x_stride, int x_group, int accumulate,
+        int wpr) {
+    RowSplit rs = row_split(rows, wpr);
     int b = blockIdx.y, lane = threadIdx.x;
-    i64 row = expert_row0(ids, b, rows) + r;
+    i64 row = expert_row0(ids, b, rows) + rs.row;
     int nsb = cols / 256;
     const u8* wrow = w + row * nsb * 144;
     const i8* x = xq + (i64) (b / x_group) * x_stride;
@@ -28,7 +28,7 @@ extern "C" __global__ void __launch_bounds__(128) matvec_q4_k(
     int c = lane & 7, j = c >> 1, h = c & 1;
     float acc = 0.f;
 #pragma unroll 2
-    for (int sb = lane >> 3; sb < nsb; sb += 4) {
+    for (int sb = (lane >> 3) + 4 * rs.part; sb < nsb; sb += 4 * wpr) {
         const u8* blk = wrow + sb * 144;
         int4 q = *(const int4*) (blk + 16 + 16 * c);
         const int4 lo = *(const int4*) (x + sb * 256 + 64 * j + 16 * h);
@@ -52,9 +52,5 @@ extern "C" __global__ void __launch_bounds__(128) matvec_q4_k(
         acc += xd0 * (d * sc0 * (float) sl - dmin * m0 * (float) xl)
              + xd1 * (d * sc1 * (float) sh - dmin * m1 * (float) xh);
     }
-    acc = warp_sum(acc);
-    if (lane == 0) {
-        float* out = y + (i64) b * rows + r;
-        *out = accumulate ? *out + acc : acc;
-    }
+    matvec_store(acc, y, rows, rs, wpr, accumulate);
 }

@@ -5,6 +5,7 @@
 // q(l+64) = ql[64n+l] >> 4 | (qh[32n+l] >> 4 & 3) << 4     scale sc[8n + l/16 + 4]
 // q(l+96) = ql[64n+l+32] >> 4 | (qh[32n+l] >> 6) << 4      scale sc[8n + l/16 + 6];  w = d * sc * (q - 32).
 // Four lanes per super-block; each loads 48 bytes with three 128-bit loads and produces 64 products by dp4a.
+// wpr warps per row.
 #include "common.cuh"
 
 __device__ __forceinline__ int q6_dot(int v, int x0, int acc) {
@@ -14,11 +15,11 @@ __device__ __forceinline__ int q6_dot(int v, int x0, int acc) {
 extern "C" __global__ void __launch_bounds__(128) matvec_q6_k(
         const u8* __restrict__ w, const u16* __restrict__ wd,
         const i8* __restrict__ xq, const float2* __restrict__ xds,
-        float* __restrict__ y, int rows, int cols, const int* __restrict__ ids, int x_stride, int x_group, int accumulate) {
-    int r = blockIdx.x * blockDim.y + threadIdx.y;
-    if (r >= rows) return;
+        float* __restrict__ y, int rows, int cols, const int* __restrict__ ids, int x_stride, int x_group, int accumulate,
+        int wpr) {
+    RowSplit rs = row_split(rows, wpr);
     int b = blockIdx.y, lane = threadIdx.x;
-    i64 row = expert_row0(ids, b, rows) + r;
+    i64 row = expert_row0(ids, b, rows) + rs.row;
     int nsb = cols / 256;
     const u8* wrow = w + row * nsb * 208;
     const u16* drow = wd + row * nsb;
@@ -27,7 +28,7 @@ extern "C" __global__ void __launch_bounds__(128) matvec_q6_k(
     int n = (lane >> 1) & 1, k = lane & 1, l0 = 16 * k;
     float acc = 0.f;
 #pragma unroll 2
-    for (int sb = lane >> 2; sb < nsb; sb += 8) {
+    for (int sb = (lane >> 2) + 8 * rs.part; sb < nsb; sb += 8 * wpr) {
         const u8* blk = wrow + sb * 208;
         int4 a = *(const int4*) (blk + 64 * n + l0);
         int4 bq = *(const int4*) (blk + 64 * n + l0 + 32);
@@ -52,9 +53,5 @@ extern "C" __global__ void __launch_bounds__(128) matvec_q6_k(
                    + sc[4] * m[2].x * (float) s2 + sc[6] * m[3].x * (float) s3;
         acc += h2f(drow[sb]) * part;
     }
-    acc = warp_sum(acc);
-    if (lane == 0) {
-        float* out = y + (i64) b * rows + r;
-        *out = accumulate ? *out + acc : acc;
-    }
+    matvec_store(acc, y, rows, rs, wpr, accumulate);
 }

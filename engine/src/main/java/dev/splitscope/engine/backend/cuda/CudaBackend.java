@@ -10,14 +10,16 @@ import java.lang.foreign.MemorySegment;
  * and runs in order. Prompt batches use cuBLAS on f16 tiles dequantized on the fly.
  */
 public final class CudaBackend implements AutoCloseable {
-    private static final int ROWS_PER_BLOCK = 4;
+    private static final int WARPS_PER_BLOCK = 4;
+    /** Positions one attention block scores (CHUNK in attention.cu). */
+    public static final int ATTENTION_CHUNK = 64;
 
     private final CudaDevice device;
     private final KernelLibrary kernels;
     private final WeightUploader uploader;
     private final LaunchQueue queue;
     private Cublas cublas;
-    private int forcedRowsPerWarp;
+    private int forcedWarpsPerRow;
 
     private CudaBackend(CudaDevice device) {
         this.device = device;
@@ -86,48 +88,49 @@ public final class CudaBackend implements AutoCloseable {
      * (row stride xStride elements) into y[b][rows]. MoE gate/up use xGroup = k; MoE down uses xGroup = 1.
      */
     public void matvecSlots(DeviceWeight w, long x, Q8Input xq, long y, int slots, long ids, int xStride, int xGroup, boolean accumulate) {
-        int grid = (w.rows() + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK;
+        int wpr = warpsPerRow(w);
+        int grid = (w.rows() + WARPS_PER_BLOCK / wpr - 1) / (WARPS_PER_BLOCK / wpr);
         int acc = accumulate ? 1 : 0;
-        int rpw = rowsPerWarp(w);
-        int gridR = (w.rows() + ROWS_PER_BLOCK * rpw - 1) / (ROWS_PER_BLOCK * rpw);
-        switch (w.type()) {
-            case Q8_0 -> kernels.launch(rpw == 4 ? Kernel.MATVEC_Q8_0_R4 : rpw == 2 ? Kernel.MATVEC_Q8_0_R2 : Kernel.MATVEC_Q8_0,
-                    gridR, slots, 1, 32, ROWS_PER_BLOCK, w.data(), w.scalesAddress(),
-                    xq.quants(), xq.scales(), y, w.rows(), w.cols(), ids, xStride, xGroup, acc);
-            case Q4_0 -> kernels.launch(rpw == 4 ? Kernel.MATVEC_Q4_0_R4 : rpw == 2 ? Kernel.MATVEC_Q4_0_R2 : Kernel.MATVEC_Q4_0,
-                    gridR, slots, 1, 32, ROWS_PER_BLOCK, w.data(), w.scalesAddress(),
-                    xq.quants(), xq.scales(), y, w.rows(), w.cols(), ids, xStride, xGroup, acc);
-            case Q6_K -> kernels.launch(Kernel.MATVEC_Q6_K, grid, slots, 1, 32, ROWS_PER_BLOCK, w.data(), w.scalesAddress(),
-                    xq.quants(), xq.scales(), y, w.rows(), w.cols(), ids, xStride, xGroup, acc);
-            case Q4_K -> kernels.launch(Kernel.MATVEC_Q4_K, grid, slots, 1, 32, ROWS_PER_BLOCK, w.data(),
-                    xq.quants(), xq.scales(), y, w.rows(), w.cols(), ids, xStride, xGroup, acc);
-            case F32 -> kernels.launch(Kernel.MATVEC_F32, grid, slots, 1, 32, ROWS_PER_BLOCK, w.data(), x, y, w.rows(), w.cols(), ids, xStride, xGroup, acc);
-            case F16 -> kernels.launch(Kernel.MATVEC_F16, grid, slots, 1, 32, ROWS_PER_BLOCK, w.data(), x, y, w.rows(), w.cols(), ids, xStride, xGroup, acc);
-            case BF16 -> kernels.launch(Kernel.MATVEC_BF16, grid, slots, 1, 32, ROWS_PER_BLOCK, w.data(), x, y, w.rows(), w.cols(), ids, xStride, xGroup, acc);
+        Kernel k = switch (w.type()) {
+            case Q8_0 -> Kernel.MATVEC_Q8_0;
+            case Q4_0 -> Kernel.MATVEC_Q4_0;
+            case Q6_K -> Kernel.MATVEC_Q6_K;
+            case Q4_K -> Kernel.MATVEC_Q4_K;
+            case F32 -> Kernel.MATVEC_F32;
+            case F16 -> Kernel.MATVEC_F16;
+            case BF16 -> Kernel.MATVEC_BF16;
             default -> throw new UnsupportedOperationException("no CUDA matvec for " + w.type());
+        };
+        switch (w.type()) {
+            case Q8_0, Q4_0, Q6_K -> kernels.launch(k, grid, slots, 1, 32, WARPS_PER_BLOCK, w.data(), w.scalesAddress(),
+                    xq.quants(), xq.scales(), y, w.rows(), w.cols(), ids, xStride, xGroup, acc, wpr);
+            case Q4_K -> kernels.launch(k, grid, slots, 1, 32, WARPS_PER_BLOCK, w.data(),
+                    xq.quants(), xq.scales(), y, w.rows(), w.cols(), ids, xStride, xGroup, acc, wpr);
+            default -> kernels.launch(k, grid, slots, 1, 32, WARPS_PER_BLOCK, w.data(), x, y, w.rows(), w.cols(), ids, xStride, xGroup, acc, wpr);
         }
     }
 
     /** y[b][r] = 0 for b < batch, r < rows (the product with an empty column slice). */
     public void zero(long y, int rows, int batch) {
-        kernels.launch(Kernel.MATVEC_F32, (rows + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK, batch, 1, 32, ROWS_PER_BLOCK,
-                0L, 0L, y, rows, 0, 0L, 0, 1, 0);
+        kernels.launch(Kernel.MATVEC_F32, (rows + WARPS_PER_BLOCK - 1) / WARPS_PER_BLOCK, batch, 1, 32, WARPS_PER_BLOCK,
+                0L, 0L, y, rows, 0, 0L, 0, 1, 0, 1);
     }
 
     /**
-     * Rows each warp computes for Q8_0/Q4_0 (1, 2 or 4; the others always 1): more rows reuse the activations and keep
-     * more loads in flight, fewer keep enough warps busy on small matrices. Forced by setRowsPerWarp (benchmarks).
+     * Warps that share one row (1, 2 or 4): a matrix with few rows gets more warps per row, so that enough loads are
+     * in flight to cover memory latency (on an H200, 1024 x 4096 Q4_0 ran at 12 % of copy bandwidth with one warp
+     * per row). Forced by {@link #setWarpsPerRow} for benchmarks.
      */
-    int rowsPerWarp(DeviceWeight w) {
-        if (w.type() != QuantType.Q8_0 && w.type() != QuantType.Q4_0) return 1;
-        if (forcedRowsPerWarp > 0) return forcedRowsPerWarp;
-        return w.rows() >= 4 * 4 * device.smCount() * 4 ? 2 : 1;
+    int warpsPerRow(DeviceWeight w) {
+        if (forcedWarpsPerRow > 0) return forcedWarpsPerRow;
+        long warpsWanted = 48L * device.smCount();
+        return w.rows() >= warpsWanted ? 1 : w.rows() * 2L >= warpsWanted ? 2 : 4;
     }
 
-    /** Forces the rows per warp of the Q8_0/Q4_0 matvecs (0: automatic). */
-    public void setRowsPerWarp(int r) {
-        if (r != 0 && r != 1 && r != 2 && r != 4) throw new IllegalArgumentException("rows per warp must be 1, 2 or 4, got " + r);
-        forcedRowsPerWarp = r;
+    /** Forces the warps per row of every matvec (0: automatic). */
+    public void setWarpsPerRow(int n) {
+        if (n != 0 && n != 1 && n != 2 && n != 4) throw new IllegalArgumentException("warps per row must be 1, 2 or 4, got " + n);
+        forcedWarpsPerRow = n;
     }
 
     /** True when W's matvec reads the q8_1 form of its input. */
@@ -148,14 +151,20 @@ public final class CudaBackend implements AutoCloseable {
 
     /**
      * Causal attention of n query tokens (positions pos[0]+t) over the f16 cache; out [n][nHead*hd]. part and ml are
-     * scratch for nSplit chunks of 256 positions (nSplit >= ceil(kv_len / 256); extra splits exit at once).
+     * scratch for nSplit chunks of {@link #ATTENTION_CHUNK} positions (at least {@link #attentionSplits}(kv_len);
+     * extra splits exit at once).
      */
     public void attention(long q, long kCache, long vCache, long out, long pos, AttentionScratch s, int n, int nHead,
                           int nKv, int hd, int nSplit, float scale) {
         if (hd > 256) throw new IllegalArgumentException("attention supports head dims up to 256, got " + hd);
         s.require(n, nHead, nSplit, hd);
-        kernels.launch(Kernel.ATTN_SPLIT, nHead, nSplit, n, 128, 1, q, kCache, vCache, s.part(), s.ml(), pos, nHead, nKv, hd, scale);
+        kernels.launch(Kernel.ATTN_SPLIT, nHead, nSplit, n, 2 * ATTENTION_CHUNK, 1, q, kCache, vCache, s.part(), s.ml(), pos, nHead, nKv, hd, scale);
         kernels.launch(Kernel.ATTN_COMBINE, nHead, n, 1, Math.min(256, roundUpWarp(hd)), 1, s.part(), s.ml(), out, pos, nHead, hd, nSplit);
+    }
+
+    /** Splits that cover {@code positions} cached positions. */
+    public static int attentionSplits(int positions) {
+        return (positions + ATTENTION_CHUNK - 1) / ATTENTION_CHUNK;
     }
 
     public void softmax(long x, int n, int cols) {

@@ -128,16 +128,16 @@ public final class CudaBench {
                 List<DeviceWeight> ws = byShape.get(si);
                 long bytes = ws.stream().mapToLong(DeviceWeight::bytes).sum();
                 Shape s = shapes.get(si);
-                for (int rpw : type == QuantType.Q8_0 || type == QuantType.Q4_0 ? new int[] {1, 2, 4} : new int[] {1}) {
-                    gpu.setRowsPerWarp(rpw);
+                for (int rpw : new int[] {1, 2, 4}) {
+                    gpu.setWarpsPerRow(rpw);
                     float ms = timeGraph(() -> {
                         gpu.quantizeQ8_1(x.address(), q, 1, s.cols());
                         for (DeviceWeight w : ws) gpu.matvec(w, x.address(), q, y.address(), 1, false);
                     }, timer, 10);
-                    System.out.printf("  %-12s %6d x %-6d x%-3d rows/warp %d %8.3f ms  %6.0f GB/s (%.0f%% of copy bw)%n", s.name(), s.rows(), s.cols(), ws.size(),
+                    System.out.printf("  %-12s %6d x %-6d x%-3d warps/row %d %8.3f ms  %6.0f GB/s (%.0f%% of copy bw)%n", s.name(), s.rows(), s.cols(), ws.size(),
                             rpw, ms, bytes / (ms * 1e-3) / 1e9, 100 * bytes / (ms * 1e-3) / bw);
                 }
-                gpu.setRowsPerWarp(0);
+                gpu.setWarpsPerRow(0);
             }
             promptChain(model, type, layers, shapes, byShape, output, x, y, timer);
         } finally {

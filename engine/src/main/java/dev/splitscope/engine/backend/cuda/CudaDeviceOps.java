@@ -83,15 +83,21 @@ public final class CudaDeviceOps implements DeviceOps {
     }
 
     private DeviceWeight matrix(Weight w) {
-        gpu.device().makeCurrent();
-        gpu.setDeferred(false);  // an upload launches the repack kernel and waits for it
-        return ((CudaWeight) w).matrix(gpu);
+        CudaWeight cw = (CudaWeight) w;
+        if (!cw.hasMatrix()) {
+            gpu.device().makeCurrent();
+            gpu.setDeferred(false);  // an upload launches the repack kernel and waits for it
+        }
+        return cw.matrix(gpu);
     }
 
     private long vector(Weight w) {
-        gpu.device().makeCurrent();
-        gpu.setDeferred(false);
-        return ((CudaWeight) w).vector();
+        CudaWeight cw = (CudaWeight) w;
+        if (!cw.hasVector()) {
+            gpu.device().makeCurrent();
+            gpu.setDeferred(false);
+        }
+        return cw.vector();
     }
 
     @Override
@@ -241,7 +247,7 @@ public final class CudaDeviceOps implements DeviceOps {
         begin(tokens);
         gpu.ropeKv(0L, a(k).address(), a(v).address(), cache.k(layer), cache.v(layer), pos.address(), tokens, 0, nKv, headDim, 0, false, 1f, 0L);
         // decode uses a fixed split count (extra splits exit at once) so that every step has the same graph
-        int splits = tokens == 1 ? (cache.cells() + 255) / 256 : (pos0 + tokens + 255) / 256;
+        int splits = CudaBackend.attentionSplits(tokens == 1 ? cache.cells() : pos0 + tokens);
         gpu.attention(a(q).address(), cache.k(layer), cache.v(layer), a(out).address(), pos.address(),
                 scratch.attention(tokens, nHead, splits, headDim), tokens, nHead, nKv, headDim, splits, (float) (1 / Math.sqrt(headDim)));
         wrote(out);

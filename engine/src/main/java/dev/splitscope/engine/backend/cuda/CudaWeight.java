@@ -26,6 +26,14 @@ final class CudaWeight implements DeviceOps.Weight, AutoCloseable {
         return view;
     }
 
+    boolean hasMatrix() {
+        return matrix != null;
+    }
+
+    boolean hasVector() {
+        return vector != null;
+    }
+
     DeviceWeight matrix(CudaBackend gpu) {
         if (matrix == null) {
             MemorySegment dense = dense(view);

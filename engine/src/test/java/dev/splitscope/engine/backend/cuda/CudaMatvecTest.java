@@ -44,16 +44,16 @@ class CudaMatvecTest {
             float[] x = random(r, batch * cols, 1f), y0 = random(r, batch * rows, 1f);
             double[] want = CudaTestData.matvec(w.decoded(), rows, cols, x, batch);
             for (int i = 0; i < want.length; i++) want[i] += y0[i];  // accumulate onto y
-            for (int rpw : new int[] {0, 1, 2, 4}) {  // 0: the automatic choice; 2 and 4 leave a short last group
-                gpu.setRowsPerWarp(rpw);
+            for (int rpw : new int[] {0, 1, 2, 4}) {  // 0: the automatic choice; 2 and 4 split rows over warps
+                gpu.setWarpsPerRow(rpw);
                 try (DeviceWeight dw = gpu.upload(t, w.bytes(), 0, rows, cols, 1);
                      DeviceBuffer dx = DeviceBuffer.of(x); DeviceBuffer dy = DeviceBuffer.of(y0);
                      Q8Input q = Q8Input.allocate((long) batch * cols)) {
                     if (CudaBackend.needsQ8(dw)) gpu.quantizeQ8_1(dx.address(), q, batch, cols);
                     gpu.matvec(dw, dx.address(), q, dy.address(), batch, true);
-                    assertClose(want, dy.downloadFloats(0, batch * rows), tol(t), t + " matvec " + rows + "x" + cols + " rows/warp " + rpw);
+                    assertClose(want, dy.downloadFloats(0, batch * rows), tol(t), t + " matvec " + rows + "x" + cols + " warps/row " + rpw);
                 } finally {
-                    gpu.setRowsPerWarp(0);
+                    gpu.setWarpsPerRow(0);
                 }
             }
         }
