@@ -57,6 +57,12 @@ public final class CudaModelBench {
                 int next = prompt[0];
                 for (int i = 0; i < tg; i++) next = argmax(run.forward(new int[] {next}, i));
                 double tgMs = (System.nanoTime() - t1) / 1e6 / tg;
+                // the same steps again with each graph replay timed on the device: device time vs host time
+                gpu.setGraphTiming(true);
+                long t2 = System.nanoTime();
+                for (int i = 0; i < 32; i++) next = argmax(run.forward(new int[] {next}, i));
+                double timedMs = (System.nanoTime() - t2) / 1e6 / 32, deviceMs = gpu.graphMillis() / 32;
+                gpu.setGraphTiming(false);
                 double roofMs = bytes / bw * 1e3;
                 System.out.printf("model %s (%s, %d layers), weights read per token %.2f GB, first batch incl. upload %.1f s%n",
                         path.getFileName(), s.name(), s.nLayer(), bytes / 1e9, loadS);
@@ -64,6 +70,9 @@ public final class CudaModelBench {
                 System.out.printf("pp%d: %.1f ms = %.0f tok/s%n", pp, ppMs, pp * 1e3 / ppMs);
                 System.out.printf("tg%d: %.3f ms/token = %.1f tok/s = %.1f%% of roofline (graphs: %s; %s)%n", tg, tgMs, 1e3 / tgMs,
                         100 * roofMs / tgMs, CudaDeviceOps.GRAPHS ? "on" : "off", gpu.graphStats());
+                if (CudaDeviceOps.GRAPHS)
+                    System.out.printf("tg step breakdown: %.3f ms on the device (graph replays, = %.1f%% of roofline), %.3f ms host and copies%n",
+                            deviceMs, 100 * roofMs / deviceMs, timedMs - deviceMs);
             }
         }
     }

@@ -21,6 +21,8 @@ final class LaunchQueue {
     private final Map<List<Object>, Integer> seen = new HashMap<>();
     private boolean recording;
     private long replays, captures, direct;
+    private CudaTimer timer;
+    private double gpuMillis;
 
     LaunchQueue(CudaDevice device) {
         this.device = device;
@@ -53,7 +55,9 @@ final class LaunchQueue {
             captures++;
         }
         if (g != null) {
+            if (timer != null) timer.start();
             g.launch();
+            if (timer != null) gpuMillis += timer.stopMillis();
             replays++;
         } else {
             work.forEach(Runnable::run);
@@ -69,12 +73,28 @@ final class LaunchQueue {
         graphs.clear();
     }
 
+    /** Times every graph replay with CUDA events (each then waits for its graph: for measurements only). */
+    void setTiming(boolean on) {
+        if (on && timer == null) timer = new CudaTimer(device);
+        if (!on && timer != null) {
+            timer.close();
+            timer = null;
+        }
+        gpuMillis = 0;
+    }
+
+    /** Device milliseconds of the graph replays since timing was switched on. */
+    double gpuMillis() {
+        return gpuMillis;
+    }
+
     /** "graph replays / captures / direct runs", for the timing tables. */
     String stats() {
         return replays + " graph replays, " + captures + " captures, " + direct + " direct runs";
     }
 
     void close() {
+        setTiming(false);
         work.clear();
         clearGraphs();
     }
