@@ -24,7 +24,7 @@ out="$stage/splitscope"
 mkdir -p "$out/bin" "$out/lib"
 
 # 1. The runtime: the modules the engine and its libraries use (jdeps), nothing for a GUI beyond java.desktop's beans.
-"$jdk/bin/jlink" --add-modules java.base,jdk.incubator.vector,jdk.unsupported,java.logging,java.management,jdk.management,java.sql,java.desktop,java.xml,java.naming,jdk.zipfs \
+"$jdk/bin/jlink" --add-modules java.base,jdk.incubator.vector,jdk.unsupported,java.logging,java.management,jdk.management,java.sql,java.desktop,java.xml,java.naming,jdk.zipfs,jdk.jfr \
   --strip-debug --no-man-pages --no-header-files --compress=zip-9 --output "$out/runtime"
 
 # 2. The jars. JCuda's natives jar is cut down to the driver-API library: the backend binds NVRTC and cuBLAS
