@@ -1,4 +1,5 @@
-// out = silu(gate) * up, elementwise over n values (the FFN activation).
+// out = silu(gate) * up, elementwise over n values (the FFN activation). swiglu_q8 also writes out's q8_1 form
+// (n a multiple of 32: each warp's 32 consecutive values are one group), for the down projection's matvec.
 #include "common.cuh"
 
 extern "C" __global__ void swiglu(const float* __restrict__ gate, const float* __restrict__ up,
@@ -6,5 +7,20 @@ extern "C" __global__ void swiglu(const float* __restrict__ gate, const float* _
     for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long) gridDim.x * blockDim.x) {
         float g = gate[i];
         out[i] = g / (1.f + __expf(-g)) * up[i];
+    }
+}
+
+extern "C" __global__ void swiglu_q8(const float* __restrict__ gate, const float* __restrict__ up,
+                                     float* __restrict__ out, i8* __restrict__ xq, float2* __restrict__ xds, long long n) {
+    for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long) gridDim.x * blockDim.x) {
+        float g = gate[i];
+        float v = g / (1.f + __expf(-g)) * up[i];
+        out[i] = v;
+        float amax = warp_max(fabsf(v));
+        float d = amax / 127.f;
+        int q = amax == 0.f ? 0 : __float2int_rn(v / d);
+        xq[i] = (i8) q;
+        int s = warp_sum_int(q);
+        if ((threadIdx.x & 31) == 0) xds[i / 32] = make_float2(d, d * (float) s);
     }
 }

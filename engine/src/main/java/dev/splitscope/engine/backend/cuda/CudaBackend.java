@@ -154,6 +154,12 @@ public final class CudaBackend implements AutoCloseable {
         kernels.launch(Kernel.RMS_NORM, n, 1, 1, Math.min(1024, roundUpWarp(cols)), 1, x, weight, y, cols, eps);
     }
 
+    /** rmsNorm that also writes y's q8_1 form into xq (cols a multiple of 32), for the matvecs that read y. */
+    public void rmsNormQ8(long x, long weight, long y, Q8Input xq, int n, int cols, float eps) {
+        if (cols % 32 != 0) throw new IllegalArgumentException("q8_1 needs rows of a multiple of 32, got " + cols);
+        kernels.launch(Kernel.RMS_NORM_Q8, n, 1, 1, Math.min(1024, roundUpWarp(cols)), 1, x, weight, y, xq.quants(), xq.scales(), cols, eps);
+    }
+
     /** Ropes q [n][nHead*hd] and k [n][nKv*hd] in place at positions pos[0]+t and stores k, v (f16) at those cache rows. */
     public void ropeKv(long q, long k, long v, long kCache, long vCache, long pos, int n, int nHead, int nKv, int hd,
                        int nRot, boolean neox, float base, long freqFactors) {
@@ -184,6 +190,12 @@ public final class CudaBackend implements AutoCloseable {
 
     public void swiglu(long gate, long up, long out, long n) {
         kernels.launch(Kernel.SWIGLU, gridFor(n), 1, 1, 256, 1, gate, up, out, n);
+    }
+
+    /** swiglu that also writes out's q8_1 form into xq (n a multiple of 32), for the down projection. */
+    public void swigluQ8(long gate, long up, long out, Q8Input xq, long n) {
+        if (n % 32 != 0) throw new IllegalArgumentException("q8_1 needs a multiple of 32 values, got " + n);
+        kernels.launch(Kernel.SWIGLU_Q8, gridFor(n), 1, 1, 256, 1, gate, up, out, xq.quants(), xq.scales(), n);
     }
 
     public void add(long a, long b, long out, long n) {

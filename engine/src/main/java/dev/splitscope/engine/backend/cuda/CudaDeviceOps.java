@@ -155,8 +155,15 @@ public final class CudaDeviceOps implements DeviceOps {
     public void rmsNorm(Act x, Weight w, float eps, int tokens, int group, Act out) {
         long wv = vector(w);
         begin(tokens);
-        gpu.rmsNorm(a(x).address(), wv, a(out).address(), tokens * x.width() / group, group, eps);
         wrote(out);
+        if (group == x.width() && group % 32 == 0 && tokens < GEMM_MIN_TOKENS) {
+            // the next matvecs read out quantized: produce that form here and spare them the launch
+            Q8Input q = scratch.q8((long) tokens * group);
+            gpu.rmsNormQ8(a(x).address(), wv, a(out).address(), q, tokens, group, eps);
+            producedQ8(out, tokens, q);
+        } else {
+            gpu.rmsNorm(a(x).address(), wv, a(out).address(), tokens * x.width() / group, group, eps);
+        }
     }
 
     @Override
@@ -180,7 +187,6 @@ public final class CudaDeviceOps implements DeviceOps {
         }
         Q8Input q = CudaBackend.needsQ8(m) ? quantized(a(x), tokens) : null;
         gpu.matvec(m, a(x).address(), q, a(out).address(), tokens, false);
-        wrote(out);
     }
 
     /** The q8_1 form of x's first tokens rows, reusing the last quantization when x has not been written since. */
@@ -193,6 +199,13 @@ public final class CudaDeviceOps implements DeviceOps {
             q8Buffer = q;
         }
         return q;
+    }
+
+    /** Records that q holds the q8_1 form of out's first tokens rows (written by a fused kernel). */
+    private void producedQ8(Act out, int tokens, Q8Input q) {
+        q8Source = a(out).address();
+        q8Tokens = tokens;
+        q8Buffer = q;
     }
 
     /** Every op that writes an activation calls this, so a stale quantization is never reused. */
@@ -256,8 +269,15 @@ public final class CudaDeviceOps implements DeviceOps {
     @Override
     public void swiglu(Act gate, Act up, int tokens, Act out) {
         begin(tokens);
-        gpu.swiglu(a(gate).address(), a(up).address(), a(out).address(), (long) tokens * gate.width());
         wrote(out);
+        long n = (long) tokens * gate.width();
+        if (gate.width() % 32 == 0 && tokens < GEMM_MIN_TOKENS) {
+            Q8Input q = scratch.q8(n);
+            gpu.swigluQ8(a(gate).address(), a(up).address(), a(out).address(), q, n);
+            producedQ8(out, tokens, q);
+        } else {
+            gpu.swiglu(a(gate).address(), a(up).address(), a(out).address(), n);
+        }
     }
 
     @Override

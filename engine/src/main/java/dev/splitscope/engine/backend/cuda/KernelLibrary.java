@@ -104,18 +104,23 @@ final class KernelLibrary {
 
     /** Launches {@code k} on the device's stream; block dims (bx, by), grid (gx, gy, gz). */
     void launch(Kernel k, int gx, int gy, int gz, int bx, int by, Object... args) {
-        Pointer[] params = new Pointer[args.length];
-        for (int i = 0; i < args.length; i++) params[i] = param(args[i], k, i);
         CUfunction f = function(k);
         if (queue != null && queue.recording()) {
             List<Object> sig = new ArrayList<>(args.length + 6);
             sig.add(k);
             sig.add(gx); sig.add(gy); sig.add(gz); sig.add(bx); sig.add(by);
             for (Object a : args) sig.add(a instanceof DeviceBuffer b ? (Object) b.address() : a);
-            queue.add(sig, () -> cuLaunchKernel(f, gx, gy, gz, bx, by, 1, 0, device.stream(), Pointer.to(params), null));
+            // the parameter block is built only if the launch really runs (not when a cached graph replays it)
+            queue.add(sig, () -> cuLaunchKernel(f, gx, gy, gz, bx, by, 1, 0, device.stream(), params(k, args), null));
         } else {
-            cuLaunchKernel(f, gx, gy, gz, bx, by, 1, 0, device.stream(), Pointer.to(params), null);
+            cuLaunchKernel(f, gx, gy, gz, bx, by, 1, 0, device.stream(), params(k, args), null);
         }
+    }
+
+    private static Pointer params(Kernel k, Object[] args) {
+        Pointer[] params = new Pointer[args.length];
+        for (int i = 0; i < args.length; i++) params[i] = param(args[i], k, i);
+        return Pointer.to(params);
     }
 
     /** Defers launches into {@code q} while it records (decode steps), instead of launching at once. */

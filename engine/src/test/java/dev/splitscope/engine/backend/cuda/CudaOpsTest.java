@@ -66,6 +66,30 @@ class CudaOpsTest {
         }
     }
 
+    @Test
+    void fusedQuantizationEqualsTheSeparateKernels() {
+        int n = 2, cols = 4096;
+        float[] x = random(r, n * cols, 2f), w = random(r, cols, 1f), u = random(r, n * cols, 1f);
+        try (DeviceBuffer dx = DeviceBuffer.of(x); DeviceBuffer dw = DeviceBuffer.of(w); DeviceBuffer du = DeviceBuffer.of(u);
+             DeviceBuffer y1 = DeviceBuffer.allocate(4L * n * cols); DeviceBuffer y2 = DeviceBuffer.allocate(4L * n * cols);
+             Q8Input q1 = Q8Input.allocate((long) n * cols); Q8Input q2 = Q8Input.allocate((long) n * cols)) {
+            for (int variant = 0; variant < 2; variant++) {
+                if (variant == 0) {
+                    gpu.rmsNorm(dx.address(), dw.address(), y1.address(), n, cols, 1e-5f);
+                    gpu.rmsNormQ8(dx.address(), dw.address(), y2.address(), q2, n, cols, 1e-5f);
+                } else {
+                    gpu.swiglu(dx.address(), du.address(), y1.address(), (long) n * cols);
+                    gpu.swigluQ8(dx.address(), du.address(), y2.address(), q2, (long) n * cols);
+                }
+                gpu.quantizeQ8_1(y1.address(), q1, n, cols);
+                String what = variant == 0 ? "rms_norm_q8" : "swiglu_q8";
+                assertArrayEquals(y1.downloadFloats(0, n * cols), y2.downloadFloats(0, n * cols), what + " values");
+                assertArrayEquals(q1.quants().downloadInts(0, n * cols / 4), q2.quants().downloadInts(0, n * cols / 4), what + " quants");
+                assertArrayEquals(q1.scales().downloadFloats(0, n * cols / 16), q2.scales().downloadFloats(0, n * cols / 16), what + " scales");
+            }
+        }
+    }
+
     static void ropeRef(double[] v, int off, int hd, int nRot, boolean neox, double base, int p) {
         for (int i = 0; i < nRot / 2; i++) {
             double ang = p * Math.pow(base, -2.0 * i / nRot);
