@@ -83,9 +83,10 @@ struct RowSplit {
     bool live; // false for the warps of a short last block: they compute a copy and store nothing
 };
 
-__device__ __forceinline__ RowSplit row_split(int rows, int wpr) {
+// bx: the block's index among the blocks of this matrix (blockIdx.x unless several matrices share the launch)
+__device__ __forceinline__ RowSplit row_split(int rows, int wpr, int bx) {
     RowSplit s;
-    int r = blockIdx.x * (blockDim.y / wpr) + threadIdx.y / wpr;
+    int r = bx * (blockDim.y / wpr) + threadIdx.y / wpr;
     s.part = threadIdx.y % wpr;
     s.live = r < rows;
     s.row = s.live ? r : rows - 1;
@@ -106,4 +107,12 @@ __device__ __forceinline__ void matvec_store(float acc, float* y, int rows, RowS
         float* out = y + (i64) blockIdx.y * rows + s.row;
         *out = accumulate ? *out + acc : acc;
     }
+}
+
+// Several matrices that read the same input (q, k, v; gate, up) in one launch: blocks [0, nb0) do matrix 0,
+// [nb0, nb0 + nb1) matrix 1, the rest matrix 2. Sets m (which matrix) and bx (the block within it).
+__device__ __forceinline__ void pick_matrix(int nb0, int nb1, int* m, int* bx) {
+    int b = blockIdx.x;
+    *m = b < nb0 ? 0 : b < nb0 + nb1 ? 1 : 2;
+    *bx = *m == 0 ? b : *m == 1 ? b - nb0 : b - nb0 - nb1;
 }

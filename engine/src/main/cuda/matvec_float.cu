@@ -21,7 +21,7 @@ __device__ __forceinline__ float dot8(int4 w, const float4* x) {
 template <bool BF>
 __device__ void matvec_half(const u16* __restrict__ w, const float* __restrict__ x, float* __restrict__ y,
                             int rows, int cols, const int* __restrict__ ids, int x_stride, int x_group, int accumulate, int wpr) {
-    RowSplit rs = row_split(rows, wpr);
+    RowSplit rs = row_split(rows, wpr, blockIdx.x);
     int b = blockIdx.y, lane = threadIdx.x;
     const u16* wr = w + (expert_row0(ids, b, rows) + rs.row) * cols;
     const float* xb = x + (i64) (b / x_group) * x_stride;
@@ -49,7 +49,7 @@ extern "C" __global__ void __launch_bounds__(128) matvec_bf16(const u16* w, cons
 extern "C" __global__ void __launch_bounds__(128) matvec_f32(const float* __restrict__ w, const float* __restrict__ x,
         float* __restrict__ y, int rows, int cols, const int* __restrict__ ids, int x_stride, int x_group, int accumulate,
         int wpr) {
-    RowSplit rs = row_split(rows, wpr);
+    RowSplit rs = row_split(rows, wpr, blockIdx.x);
     int b = blockIdx.y, lane = threadIdx.x;
     const float* wr = w + (expert_row0(ids, b, rows) + rs.row) * cols;
     const float* xb = x + (i64) (b / x_group) * x_stride;

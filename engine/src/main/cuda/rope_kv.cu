@@ -1,17 +1,15 @@
-// Rotary position embedding of q and k for n tokens at positions pos[0] + t, then k and v written as f16 into this
-// layer's cache rows [ctx][n_kv * hd]. mode 0: adjacent pairs (llama); mode 2: halves (neox). Only the first
-// n_rot dims of a head rotate. freq_factors (llama3 rope_freqs) divide the angle when given.
+// Rotary position embedding of q and k for n tokens at positions pos[0] + t, and k and v written as f16 into this
+// layer's cache rows [ctx][n_kv * hd] when kc / vc are given. mode 0: adjacent pairs (llama); mode 2: halves (neox).
+// Only the first n_rot dims of a head rotate. freq_factors (llama3 rope_freqs) divide the angle when given.
+// Grid (n tokens, any number of blocks): every work item (a q pair, a k pair, a k tail value, a v value) belongs
+// to exactly one thread, which also stores what it computed into the cache, so no block waits for another.
+// Angles are computed in float, as llama.cpp does (theta = p * base^(-2i/n_rot), sincosf with full range reduction).
 #include "common.cuh"
 
-__device__ __forceinline__ void rotate(float* v, int head_off, int i, int n_rot, int neox, float p, float base,
-                                       const float* ff) {
-    double inv = pow((double) base, -2.0 * i / n_rot);
-    double ang = p * inv / (ff ? ff[i] : 1.f);
-    float c = (float) cos(ang), s = (float) sin(ang);
-    int a = neox ? i : 2 * i, b = neox ? i + n_rot / 2 : 2 * i + 1;
-    float x0 = v[head_off + a], x1 = v[head_off + b];
-    v[head_off + a] = x0 * c - x1 * s;
-    v[head_off + b] = x0 * s + x1 * c;
+__device__ __forceinline__ void rotate_pair(float* v, int a, int b, float c, float s) {
+    float x0 = v[a], x1 = v[b];
+    v[a] = x0 * c - x1 * s;
+    v[b] = x0 * s + x1 * c;
 }
 
 extern "C" __global__ void rope_kv(float* __restrict__ q, float* __restrict__ k, const float* __restrict__ v,
@@ -19,19 +17,34 @@ extern "C" __global__ void rope_kv(float* __restrict__ q, float* __restrict__ k,
                                    int n_head, int n_kv, int hd, int n_rot, int neox, float base,
                                    const float* __restrict__ freq_factors) {
     int t = blockIdx.x;
-    int p = pos[0] + t;
+    float p = (float) (pos[0] + t);
     int half = n_rot / 2;
     float* qt = q + (i64) t * n_head * hd;
     float* kt = k + (i64) t * n_kv * hd;
     const float* vt = v + (i64) t * n_kv * hd;
-    for (int j = threadIdx.x; j < n_head * half; j += blockDim.x)
-        rotate(qt, (j / half) * hd, j % half, n_rot, neox, (float) p, base, freq_factors);
-    for (int j = threadIdx.x; j < n_kv * half; j += blockDim.x)
-        rotate(kt, (j / half) * hd, j % half, n_rot, neox, (float) p, base, freq_factors);
-    __syncthreads();
-    i64 row = (i64) p * n_kv * hd;
-    for (int j = threadIdx.x; j < n_kv * hd; j += blockDim.x) {
-        kc[row + j] = f2h(kt[j]);
-        vc[row + j] = f2h(vt[j]);
+    i64 row = (i64) (pos[0] + t) * n_kv * hd;
+    int nq = n_head * half, nk = n_kv * half, ntail = n_kv * (hd - n_rot), nv = (vc ? n_kv * hd : 0);
+    int total = nq + nk + (kc ? ntail : 0) + nv;
+    float lb = log2f(base);
+    for (int j = blockIdx.y * blockDim.x + threadIdx.x; j < total; j += gridDim.y * blockDim.x) {
+        if (j < nq + nk) {
+            bool isq = j < nq;
+            int jj = isq ? j : j - nq, head = jj / half, i = jj % half;
+            float theta = p * exp2f(-2.f * i / n_rot * lb) / (freq_factors ? freq_factors[i] : 1.f);
+            float s, c;
+            sincosf(theta, &s, &c);
+            int a = head * hd + (neox ? i : 2 * i), b = head * hd + (neox ? i + half : 2 * i + 1);
+            rotate_pair(isq ? qt : kt, a, b, c, s);
+            if (!isq && kc) {
+                kc[row + a] = f2h(kt[a]);
+                kc[row + b] = f2h(kt[b]);
+            }
+        } else if (kc && j < nq + nk + ntail) {
+            int jj = j - nq - nk, head = jj / (hd - n_rot), d = n_rot + jj % (hd - n_rot);
+            kc[row + head * hd + d] = f2h(kt[head * hd + d]);
+        } else {
+            int jj = j - nq - nk - (kc ? ntail : 0);
+            vc[row + jj] = f2h(vt[jj]);
+        }
     }
 }

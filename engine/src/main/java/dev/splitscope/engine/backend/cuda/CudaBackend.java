@@ -120,6 +120,43 @@ public final class CudaBackend implements AutoCloseable {
         }
     }
 
+    /** True when {@link #matvecGroup} can run these weights (Q8_0 or Q4_0, one type, one row length). */
+    public static boolean groupable(DeviceWeight a, DeviceWeight b) {
+        return (a.type() == QuantType.Q8_0 || a.type() == QuantType.Q4_0) && a.type() == b.type() && a.cols() == b.cols()
+                && a.experts() == 1 && b.experts() == 1;
+    }
+
+    /**
+     * Two or three matvecs that read the same input (q, k, v; gate, up) in one launch: ys[i][b] = ws[i] . x[b] for
+     * b < batch. The weights must be {@link #groupable}.
+     */
+    public void matvecGroup(DeviceWeight[] ws, long[] ys, Q8Input xq, int batch) {
+        if (ws.length < 2 || ws.length > 3 || ys.length != ws.length)
+            throw new IllegalArgumentException("a matvec group has 2 or 3 matrices, got " + ws.length);
+        Object[] args = new Object[22];
+        int total = 0;
+        for (int i = 0; i < 3; i++) {
+            boolean here = i < ws.length;
+            int wpr = here ? warpsPerRow(ws[i]) : 1, blocks = here ? (ws[i].rows() + WARPS_PER_BLOCK / wpr - 1) / (WARPS_PER_BLOCK / wpr) : 0;
+            if (here && !groupable(ws[0], ws[i])) throw new IllegalArgumentException("matrix " + i + " cannot join the group");
+            args[6 * i] = here ? ws[i].data().address() : 0L;
+            args[6 * i + 1] = here ? ws[i].scalesAddress() : 0L;
+            args[6 * i + 2] = here ? ys[i] : 0L;
+            args[6 * i + 3] = here ? ws[i].rows() : 0;
+            args[6 * i + 4] = wpr;
+            if (i < 2) args[6 * i + 5] = blocks;
+            total += blocks;
+        }
+        // slot 2 has no block count: its blocks are the rest of the grid
+        Object[] packed = new Object[21];
+        System.arraycopy(args, 0, packed, 0, 17);
+        packed[17] = xq.quants();
+        packed[18] = xq.scales();
+        packed[19] = ws[0].cols();
+        packed[20] = ws[0].cols();
+        kernels.launch(ws[0].type() == QuantType.Q8_0 ? Kernel.MATVEC_Q8_0_X3 : Kernel.MATVEC_Q4_0_X3, total, batch, 1, 32, WARPS_PER_BLOCK, packed);
+    }
+
     /** y[b][r] = 0 for b < batch, r < rows (the product with an empty column slice). */
     public void zero(long y, int rows, int batch) {
         kernels.launch(Kernel.MATVEC_F32, (rows + WARPS_PER_BLOCK - 1) / WARPS_PER_BLOCK, batch, 1, 32, WARPS_PER_BLOCK,
@@ -163,7 +200,9 @@ public final class CudaBackend implements AutoCloseable {
     /** Ropes q [n][nHead*hd] and k [n][nKv*hd] in place at positions pos[0]+t and stores k, v (f16) at those cache rows. */
     public void ropeKv(long q, long k, long v, long kCache, long vCache, long pos, int n, int nHead, int nKv, int hd,
                        int nRot, boolean neox, float base, long freqFactors) {
-        kernels.launch(Kernel.ROPE_KV, n, 1, 1, 256, 1, q, k, v, kCache, vCache, pos, nHead, nKv, hd, nRot, neox ? 1 : 0, base, freqFactors);
+        long items = (long) nHead * (nRot / 2) + (long) nKv * hd * 2;  // an upper bound of the kernel's work items
+        int blocks = (int) Math.max(1, (items + 255) / 256);
+        kernels.launch(Kernel.ROPE_KV, n, blocks, 1, 256, 1, q, k, v, kCache, vCache, pos, nHead, nKv, hd, nRot, neox ? 1 : 0, base, freqFactors);
     }
 
     /**

@@ -23,11 +23,14 @@ public final class CudaDeviceOps implements DeviceOps {
     static final int GEMM_MIN_TOKENS = 32;
     /** CUDA graphs for decode steps; -Dsplitscope.cuda.graphs=false launches every kernel instead (to measure gaps). */
     static final boolean GRAPHS = !"false".equals(System.getProperty("splitscope.cuda.graphs"));
+    /** Q8_0/Q4_0 matvecs of one input launched together; -Dsplitscope.cuda.group=false launches each alone. */
+    static final boolean GROUP = !"false".equals(System.getProperty("splitscope.cuda.group"));
     private static final AtomicInteger OPEN = new AtomicInteger();
 
     private final CudaBackend gpu;
     private final String name;
     private final CudaScratch scratch = new CudaScratch();
+    private final MatvecGroup group;
     private final DeviceBuffer pos = DeviceBuffer.allocate(4);
     private final List<AutoCloseable> owned = new ArrayList<>();
     private final Map<DeviceOps.Weight, DeviceWeight> stacked = new IdentityHashMap<>();
@@ -40,6 +43,7 @@ public final class CudaDeviceOps implements DeviceOps {
     CudaDeviceOps(CudaBackend gpu, String name) {
         this.gpu = gpu;
         this.name = name;
+        this.group = new MatvecGroup(gpu);
         OPEN.incrementAndGet();
     }
 
@@ -57,6 +61,7 @@ public final class CudaDeviceOps implements DeviceOps {
      * their host threads share a context, and one thread's copy would break another's capture.
      */
     private void begin(int tokens) {
+        group.flush();
         gpu.device().makeCurrent();
         gpu.setDeferred(GRAPHS && tokens == 1 && OPEN.get() == 1);
     }
@@ -113,6 +118,7 @@ public final class CudaDeviceOps implements DeviceOps {
     @Override
     public void upload(float[] src, int tokens, Act dst) {
         gpu.device().makeCurrent();
+        group.flush();
         gpu.setDeferred(false);
         a(dst).buffer().upload(MemorySegment.ofArray(src), 0, 0, 4L * tokens * dst.width());
         wrote(dst);
@@ -121,6 +127,7 @@ public final class CudaDeviceOps implements DeviceOps {
     @Override
     public void download(Act src, int tokens, float[] dst) {
         gpu.device().makeCurrent();
+        group.flush();
         gpu.setDeferred(false);
         float[] f = a(src).buffer().downloadFloats(0, tokens * src.width());
         System.arraycopy(f, 0, dst, 0, f.length);
@@ -129,6 +136,7 @@ public final class CudaDeviceOps implements DeviceOps {
     @Override
     public void copyRow(Act src, int srcToken, Act dst, int dstToken) {
         gpu.device().makeCurrent();
+        group.flush();
         gpu.setDeferred(false);
         cuMemcpyDtoDAsync(a(dst).buffer().pointer().withByteOffset(4L * dstToken * dst.width()),
                 a(src).buffer().pointer().withByteOffset(4L * srcToken * src.width()), 4L * src.width(), gpu.device().stream());
@@ -142,6 +150,7 @@ public final class CudaDeviceOps implements DeviceOps {
             if (id < 0 || id >= v.rows())
                 throw new IllegalArgumentException("token id " + id + " is outside the vocabulary (0.." + (v.rows() - 1) + ")");
         gpu.device().makeCurrent();
+        group.flush();
         gpu.setDeferred(false);
         DeviceBuffer d = scratch.ids(ids.length);
         d.upload(MemorySegment.ofArray(ids), 0, 0, 4L * ids.length);
@@ -173,7 +182,9 @@ public final class CudaDeviceOps implements DeviceOps {
         if (out.width() != v.rows())
             throw new IllegalArgumentException(name + ": matmul output width " + out.width() + " != weight rows " + v.rows());
         DeviceWeight m = matrix(w);
-        begin(tokens);
+        if (tokens >= GEMM_MIN_TOKENS || v.cols() == 0 || !CudaBackend.groupable(m, m)) group.flush();
+        gpu.device().makeCurrent();
+        gpu.setDeferred(GRAPHS && tokens == 1 && OPEN.get() == 1);
         wrote(out);
         if (v.cols() == 0) {
             gpu.zero(a(out).address(), v.rows(), tokens);
@@ -185,8 +196,10 @@ public final class CudaDeviceOps implements DeviceOps {
             gpu.gemm(m, a(x).address(), a(out).address(), tokens, false, scratch.gemm((long) v.rows() * v.cols(), (long) tokens * v.cols()));
             return;
         }
+        if (GROUP && !group.accepts(m, a(x).address(), tokens)) group.flush();  // before q8 is overwritten
         Q8Input q = CudaBackend.needsQ8(m) ? quantized(a(x), tokens) : null;
-        gpu.matvec(m, a(x).address(), q, a(out).address(), tokens, false);
+        if (GROUP && CudaBackend.groupable(m, m)) group.add(m, a(x).address(), q, a(out).address(), tokens);
+        else gpu.matvec(m, a(x).address(), q, a(out).address(), tokens, false);
     }
 
     /** The q8_1 form of x's first tokens rows, reusing the last quantization when x has not been written since. */
@@ -232,6 +245,7 @@ public final class CudaDeviceOps implements DeviceOps {
     private void setPos(int pos0) {
         if (pos0 == lastPos) return;
         gpu.device().makeCurrent();
+        group.flush();
         gpu.setDeferred(false);
         pos.upload(new int[] {pos0});
         lastPos = pos0;
@@ -330,6 +344,7 @@ public final class CudaDeviceOps implements DeviceOps {
     @Override
     public void synchronize() {
         gpu.device().makeCurrent();
+        group.flush();
         gpu.setDeferred(false);
         gpu.synchronize();
     }

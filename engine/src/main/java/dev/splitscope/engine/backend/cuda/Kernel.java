@@ -4,7 +4,9 @@ package dev.splitscope.engine.backend.cuda;
 enum Kernel {
     QUANTIZE_Q8_1("quantize_q8_1", "quantize_q8_1"),
     MATVEC_Q8_0("matvec_q8_0", "matvec_q8_0"),
+    MATVEC_Q8_0_X3("matvec_q8_0", "matvec_q8_0_x3"),
     MATVEC_Q4_0("matvec_q4_0", "matvec_q4_0"),
+    MATVEC_Q4_0_X3("matvec_q4_0", "matvec_q4_0_x3"),
     MATVEC_Q4_K("matvec_q4_k", "matvec_q4_k"),
     MATVEC_Q6_K("matvec_q6_k", "matvec_q6_k"),
     MATVEC_F32("matvec_float", "matvec_f32"),

@@ -60,6 +60,40 @@ class CudaMatvecTest {
     }
 
     @ParameterizedTest
+    @EnumSource(value = QuantType.class, names = {"Q8_0", "Q4_0"})
+    void groupedMatvecsMatchOneByOne(QuantType t) {
+        Random r = new Random(System.nanoTime());
+        int cols = 1024, batch = 2;
+        int[] rows = {301, 64, 1000};
+        float[] x = random(r, batch * cols, 1f);
+        for (int members = 2; members <= 3; members++) {
+            DeviceWeight[] ws = new DeviceWeight[members];
+            DeviceBuffer[] ys = new DeviceBuffer[members];
+            CudaTestData.Encoded[] enc = new CudaTestData.Encoded[members];
+            try (DeviceBuffer dx = DeviceBuffer.of(x); Q8Input q = Q8Input.allocate((long) batch * cols)) {
+                long[] yAddr = new long[members];
+                for (int i = 0; i < members; i++) {
+                    enc[i] = encode(r, t, rows[i], cols);
+                    ws[i] = gpu.upload(t, enc[i].bytes(), 0, rows[i], cols, 1);
+                    ys[i] = DeviceBuffer.allocate(4L * batch * rows[i]);
+                    ys[i].fill((byte) 0x7f);
+                    yAddr[i] = ys[i].address();
+                }
+                gpu.quantizeQ8_1(dx.address(), q, batch, cols);
+                gpu.matvecGroup(ws, yAddr, q, batch);
+                for (int i = 0; i < members; i++)
+                    assertClose(CudaTestData.matvec(enc[i].decoded(), rows[i], cols, x, batch), ys[i].downloadFloats(0, batch * rows[i]),
+                            tol(t), t + " grouped matvec " + i + " of " + members);
+            } finally {
+                for (int i = 0; i < members; i++) {
+                    if (ws[i] != null) ws[i].close();
+                    if (ys[i] != null) ys[i].close();
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
     @EnumSource(value = QuantType.class, names = {"F32", "F16", "BF16"})
     void floatMatvecOddWidth(QuantType t) {
         Random r = new Random(System.nanoTime());

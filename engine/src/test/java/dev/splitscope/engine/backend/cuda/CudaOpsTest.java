@@ -115,7 +115,7 @@ class CudaOpsTest {
              DeviceBuffer kc = DeviceBuffer.allocate(2 * ctx * kvRow); DeviceBuffer vc = DeviceBuffer.allocate(2 * ctx * kvRow);
              DeviceBuffer pos = DeviceBuffer.of(new int[] {pos0})) {
             gpu.ropeKv(dq.address(), dk.address(), dv.address(), kc.address(), vc.address(), pos.address(), n, nHead, nKv, hd, nRot, neox, 10000f, 0L);
-            assertClose(qw, dq.downloadFloats(0, q.length), 1e-5, "rope q");
+            assertClose(qw, dq.downloadFloats(0, q.length), 1e-3, "rope q (float angles, as llama.cpp)");
             float[] kCached = halves(kc, pos0 * kvRow, n * (int) kvRow), vCached = halves(vc, pos0 * kvRow, n * (int) kvRow);
             assertClose(kw, kCached, 1e-3, "k cache (f16)");
             assertClose(toDouble(v), vCached, 1e-3, "v cache (f16)");
