@@ -52,7 +52,7 @@ public final class CudaModelBench {
                 run.forward(prompt, 0);  // uploads the weights, creates cuBLAS, loads everything
                 double loadS = (System.nanoTime() - t0) / 1e9;
                 double ppMs = best(() -> run.forward(prompt, 0), 3);
-                for (int i = 0; i < 4; i++) run.forward(new int[] {prompt[i]}, i);  // warm-up: capture the decode graphs
+                for (int i = 0; i < 32; i++) run.forward(new int[] {prompt[i]}, i);  // warm-up: decode graphs, the JIT
                 long t1 = System.nanoTime();
                 int next = prompt[0];
                 for (int i = 0; i < tg; i++) next = argmax(run.forward(new int[] {next}, i));
