@@ -33,26 +33,21 @@ public final class TableView {
             sb.append("<caption style=\"caption-side:top;text-align:left;font-weight:bold\">").append(escape(t.name()))
                     .append(" <span style=\"font-weight:normal\">(").append(t.rowCount()).append(" rows)</span></caption>");
         sb.append("<thead><tr>");
-        // Jupyter's CSS right-aligns every cell; text reads better left-aligned, numbers right-aligned
-        for (Column<?> c : t.columns())
-            sb.append(isNumeric(c) ? "<th style=\"text-align:right\">" : "<th style=\"text-align:left\">").append(escape(c.name())).append("</th>");
+        for (Column<?> c : t.columns()) sb.append("<th>").append(escape(c.name())).append("</th>");
         sb.append("</tr></thead><tbody>");
         int n = Math.min(maxRows, t.rowCount());
         for (int r = 0; r < n; r++) {
             sb.append("<tr>");
-            for (Column<?> c : t.columns())
-                sb.append(isNumeric(c) ? "<td style=\"text-align:right\">" : "<td style=\"text-align:left\">")
-                        .append(escape(c.getString(r))).append("</td>");
+            for (Column<?> c : t.columns()) {
+                boolean numeric = c.type().getClass().getSimpleName().matches("(Int|Long|Double|Float|Short)ColumnType");
+                sb.append(numeric ? "<td style=\"text-align:right\">" : "<td>").append(escape(c.getString(r))).append("</td>");
+            }
             sb.append("</tr>");
         }
         sb.append("</tbody></table>");
         if (t.rowCount() > n)
             sb.append("<p><i>… ").append(t.rowCount() - n).append(" more rows; use the table variable to see them all.</i></p>");
         return sb.toString();
-    }
-
-    private static boolean isNumeric(Column<?> c) {
-        return c instanceof tech.tablesaw.api.NumericColumn<?>;
     }
 
     /** Escapes text for HTML element content and attribute values. */
