@@ -1,31 +1,36 @@
 package dev.splitscope.engine.backend.cpu;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * A small fixed worker pool for one CPU virtual device: the calling thread plus {@code threads - 1} daemon workers
- * (named {@code <name>-w1..}) run {@link #parallelFor} bodies over dynamically claimed chunks. One job runs at a
- * time; a job submitted from inside a body runs inline. A call allocates nothing; idle workers spin briefly (the
- * next op of a forward pass usually follows within microseconds) and then park.
+ * (named {@code <name>-w1..}) run {@link #parallelFor} bodies over chunks claimed from a shared counter. The caller
+ * claims chunks too and waits only for chunks in progress, never for a worker that has not woken up yet, so on a
+ * busy machine a job degrades to running on the caller instead of stalling. One job runs at a time; a job submitted
+ * from inside a body runs inline. A call allocates nothing.
  */
 public final class CpuThreads implements AutoCloseable {
-    /** How long an idle thread spins before parking; a park/unpark round trip costs tens of microseconds. */
+    /** How long an idle worker spins before parking: the next op of a forward pass usually follows within µs. */
     private static final long SPIN_NANOS = 50_000;
+
+    /** One job's parameters; two slots alternate by generation so a call needs no allocation. */
+    private static final class Job {
+        IntRangeBody body;
+        int size;
+        int chunk;
+    }
 
     private final String name;
     private final int threads;
     private final Thread[] workers;
-    private final AtomicInteger next = new AtomicInteger();
-    private final AtomicInteger pending = new AtomicInteger();
-    private volatile int generation;
+    private final Job[] slots = {new Job(), new Job()};
+    /** Generation in the high 32 bits, next unclaimed index in the low 32. */
+    private final AtomicLong state = new AtomicLong();
+    private final AtomicInteger done = new AtomicInteger();
     private volatile boolean closed;
-    private volatile Thread waiter;
-    // Job state, published by the volatile write of generation.
-    private IntRangeBody body;
-    private int jobSize;
-    private int chunk;
-    private Throwable failure;
+    private volatile Throwable failure;
     private Thread activeCaller;
 
     /** A pool of {@code threads} threads in all (the caller counts as one); 1 means everything runs inline. */
@@ -51,15 +56,15 @@ public final class CpuThreads implements AutoCloseable {
         return name;
     }
 
-    /** Runs {@code body} over {@code [0, n)} in chunks of about n / (4 * threads), blocking until all are done. */
+    /** Runs {@code body} over {@code [0, n)} in chunks of about n / (4 · threads), blocking until all are done. */
     public void parallelFor(int n, IntRangeBody body) {
         parallelFor(n, 1, body);
     }
 
     /** Like {@link #parallelFor(int, IntRangeBody)}, with chunks a multiple of {@code grain} (the last may be shorter). */
     public void parallelFor(int n, int grain, IntRangeBody body) {
-        if (n <= 0) return;
         if (grain < 1) throw new IllegalArgumentException("grain must be at least 1, got " + grain);
+        if (n <= 0) return;
         int per = (n + 4 * threads - 1) / (4 * threads);
         int c = Math.max(grain, (per + grain - 1) / grain * grain);
         if (threads == 1 || c >= n || Thread.currentThread() == activeCaller || isOwnWorker()) {
@@ -73,45 +78,53 @@ public final class CpuThreads implements AutoCloseable {
     }
 
     private void runJob(int n, int c, IntRangeBody b) {
-        this.body = b;
-        this.jobSize = n;
-        this.chunk = c;
-        this.failure = null;
-        this.activeCaller = Thread.currentThread();
-        this.waiter = Thread.currentThread();
-        next.set(0);
-        pending.set(workers.length);
-        generation = generation + 1;
+        long gen = (state.get() >>> 32) + 1;
+        Job job = slots[(int) (gen & 1)];
+        job.body = b;
+        job.size = n;
+        job.chunk = c;
+        failure = null;
+        done.set(0);
+        activeCaller = Thread.currentThread();
+        state.set(gen << 32); // publishes the job
         for (Thread w : workers) LockSupport.unpark(w);
-        runChunks();
-        awaitWorkers();
+        work(gen);
+        long start = System.nanoTime();
+        while (done.get() < n) {
+            if (System.nanoTime() - start < SPIN_NANOS) Thread.onSpinWait();
+            else Thread.yield();
+        }
+        job.body = null;
+        activeCaller = null;
         Throwable f = failure;
-        this.body = null;
-        this.activeCaller = null;
         if (f instanceof RuntimeException re) throw re;
         if (f instanceof Error e) throw e;
         if (f != null) throw new IllegalStateException(f);
     }
 
-    private void runChunks() {
-        IntRangeBody b = body;
-        int n = jobSize, c = chunk;
-        try {
-            for (int from; (from = next.getAndAdd(c)) < n; ) b.run(from, Math.min(n, from + c));
-        } catch (Throwable t) {
-            synchronized (next) {
-                if (failure == null) failure = t;
+    /**
+     * Claims and runs chunks of generation gen until none are left. A claim is a CAS on the state that still holds
+     * gen, so a worker that read a later job's slot while the state moved on never runs it with stale indices.
+     */
+    private void work(long gen) {
+        Job job = slots[(int) (gen & 1)];
+        while (true) {
+            long s = state.get();
+            if ((s >>> 32) != gen) return;
+            int from = (int) s, n = job.size, c = job.chunk;
+            IntRangeBody b = job.body;
+            if (from >= n) return;
+            if (!state.compareAndSet(s, s + c)) continue;
+            int to = Math.min(n, from + c);
+            try {
+                b.run(from, to);
+            } catch (Throwable t) {
+                synchronized (done) {
+                    if (failure == null) failure = t;
+                }
+            } finally {
+                done.addAndGet(to - from);
             }
-            next.set(n); // stop handing out chunks
-        }
-    }
-
-    private void awaitWorkers() {
-        long start = System.nanoTime();
-        int spins = 0;
-        while (pending.get() != 0) {
-            if (++spins < 64 || System.nanoTime() - start < SPIN_NANOS) Thread.onSpinWait();
-            else LockSupport.parkNanos(this, 1_000_000);
         }
     }
 
@@ -122,18 +135,17 @@ public final class CpuThreads implements AutoCloseable {
     }
 
     private void workerLoop() {
-        int seen = 0; // not a read of generation: a worker that starts late must still see the first job
+        long seen = 0; // not a read of state: a worker that starts late must still see the first job
         while (true) {
             long start = System.nanoTime();
-            int spins = 0;
-            while (generation == seen && !closed) {
-                if (++spins < 64 || System.nanoTime() - start < SPIN_NANOS) Thread.onSpinWait();
+            long gen;
+            while ((gen = state.get() >>> 32) == seen && !closed) {
+                if (System.nanoTime() - start < SPIN_NANOS) Thread.onSpinWait();
                 else LockSupport.park(this);
             }
             if (closed) return;
-            seen = generation;
-            runChunks();
-            if (pending.decrementAndGet() == 0) LockSupport.unpark(waiter);
+            seen = gen;
+            work(gen);
         }
     }
 

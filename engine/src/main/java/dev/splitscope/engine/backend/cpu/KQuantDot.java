@@ -83,19 +83,23 @@ final class KQuantDot {
                 int xo = xb + 128 * half;
                 for (int l0 = 0; l0 < 32; l0 += 16) {
                     int is = l0 / 16;
-                    IntVector a = bytes16(w, ql + l0), c = bytes16(w, ql + 32 + l0), h = bytes16(w, qh + l0);
+                    // Vector API calls directly, no helpers: this method is past C2's node budget for inlining
+                    // small helpers, and a helper left out of line boxes its vector result.
+                    IntVector a = (IntVector) ByteVector.fromMemorySegment(B16, w, ql + l0, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, IS, 0);
+                    IntVector c = (IntVector) ByteVector.fromMemorySegment(B16, w, ql + 32 + l0, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, IS, 0);
+                    IntVector h = (IntVector) ByteVector.fromMemorySegment(B16, w, qh + l0, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, IS, 0);
                     // q = low 4 bits | 2 high bits << 4, minus 32; four quarters of 32 values share ql / qh bytes.
                     IntVector q1 = a.and(0xF).or(h.and(3).lanewise(VectorOperators.LSHL, 4)).sub(32);
                     IntVector q2 = c.and(0xF).or(h.lanewise(VectorOperators.LSHR, 2).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32);
                     IntVector q3 = a.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 4).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32);
                     IntVector q4 = c.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 6).lanewise(VectorOperators.LSHL, 4)).sub(32);
-                    acc = f(q1).mul(FloatVector.fromArray(FS, x, xo + l0))
+                    acc = ((FloatVector) q1.convertShape(VectorOperators.I2F, FS, 0)).mul(FloatVector.fromArray(FS, x, xo + l0))
                             .fma(FloatVector.broadcast(FS, d * w.get(ValueLayout.JAVA_BYTE, sc + is)), acc);
-                    acc = f(q2).mul(FloatVector.fromArray(FS, x, xo + 32 + l0))
+                    acc = ((FloatVector) q2.convertShape(VectorOperators.I2F, FS, 0)).mul(FloatVector.fromArray(FS, x, xo + 32 + l0))
                             .fma(FloatVector.broadcast(FS, d * w.get(ValueLayout.JAVA_BYTE, sc + is + 2)), acc);
-                    acc = f(q3).mul(FloatVector.fromArray(FS, x, xo + 64 + l0))
+                    acc = ((FloatVector) q3.convertShape(VectorOperators.I2F, FS, 0)).mul(FloatVector.fromArray(FS, x, xo + 64 + l0))
                             .fma(FloatVector.broadcast(FS, d * w.get(ValueLayout.JAVA_BYTE, sc + is + 4)), acc);
-                    acc = f(q4).mul(FloatVector.fromArray(FS, x, xo + 96 + l0))
+                    acc = ((FloatVector) q4.convertShape(VectorOperators.I2F, FS, 0)).mul(FloatVector.fromArray(FS, x, xo + 96 + l0))
                             .fma(FloatVector.broadcast(FS, d * w.get(ValueLayout.JAVA_BYTE, sc + is + 6)), acc);
                 }
             }

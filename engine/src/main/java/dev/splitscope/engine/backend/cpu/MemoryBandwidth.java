@@ -7,6 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * Measures this machine's main-memory read bandwidth the way a matvec reads weights: threads stream-sum disjoint
@@ -29,25 +30,51 @@ public final class MemoryBandwidth {
             throw new IllegalArgumentException("bandwidth: need ≥ 1 MiB, ≥ 1 thread and ≥ 1 pass, got "
                     + bytes + " B, " + threads + " threads, " + passes + " passes");
         long size = bytes & ~4095L;
-        try (Arena arena = Arena.ofShared(); CpuThreads pool = new CpuThreads("bandwidth", threads)) {
+        try (Arena arena = Arena.ofShared()) {
             MemorySegment seg = arena.allocate(size, 4096);
             seg.fill((byte) 1); // touch every page so the passes measure reads, not page faults
-            long[] sums = new long[threads];
             long part = size / threads / LS.vectorByteSize() * LS.vectorByteSize();
             double best = 0;
-            for (int p = 0; p < passes; p++) {
-                long t0 = System.nanoTime();
-                pool.parallelFor(threads, (i0, i1) -> {
-                    for (int i = i0; i < i1; i++) sums[i] = sum(seg, i * part, part);
-                });
-                long ns = System.nanoTime() - t0;
-                best = Math.max(best, (double) part * threads / ns);
-            }
-            long check = 0;
-            for (long s : sums) check += s;
-            if (check == 0) throw new IllegalStateException("bandwidth buffer read back as zeros");
+            for (int p = 0; p < passes; p++) best = Math.max(best, pass(seg, part, threads));
             return best;
         }
+    }
+
+    /**
+     * One pass: dedicated threads (not a {@link CpuThreads} pool, whose caller may run every chunk itself) start
+     * together at a latch and each sums its part; GB/s over the wall time from the start to the last one done.
+     */
+    private static double pass(MemorySegment seg, long part, int threads) {
+        CountDownLatch go = new CountDownLatch(1);
+        long[] sums = new long[threads];
+        Thread[] ts = new Thread[threads];
+        for (int i = 0; i < threads; i++) {
+            int k = i;
+            ts[i] = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                sums[k] = sum(seg, k * part, part);
+            }, "bandwidth-" + i);
+            ts[i].start();
+        }
+        long t0 = System.nanoTime();
+        go.countDown();
+        for (Thread t : ts) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while measuring bandwidth", e);
+            }
+        }
+        long ns = System.nanoTime() - t0;
+        long check = 0;
+        for (long v : sums) check += v;
+        if (check == 0) throw new IllegalStateException("bandwidth buffer read back as zeros");
+        return (double) part * threads / ns;
     }
 
     private static long sum(MemorySegment seg, long from, long len) {

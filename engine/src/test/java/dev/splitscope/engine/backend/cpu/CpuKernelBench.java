@@ -35,6 +35,8 @@ public final class CpuKernelBench {
                 "type", "rows x cols", "tg us", "tg GB/s", "tg % bw", "pp ms", "pp GFLOP/s");
         Random rnd = new Random(42);
         try (CpuThreads pool = new CpuThreads("bench", threads); Arena arena = Arena.ofShared()) {
+            System.out.printf(Locale.ROOT, "parallelFor overhead (%d threads, 64 items, empty body): %.1f us per call%n%n",
+                    threads, forkJoinOverhead(pool) / 1e3);
             for (QuantType t : types) {
                 for (int[] s : SHAPES) run(arena, pool, t, s[0], s[1], batch, bw, rnd);
             }
@@ -55,6 +57,20 @@ public final class CpuKernelBench {
         double gflops = 2.0 * rows * cols * batch / pp;
         System.out.printf(Locale.ROOT, "%-5s %5dx%-5d %10.1f %8.1f %8.0f%% %11.1f %10.1f%n",
                 t, rows, cols, tg / 1e3, gbs, 100 * gbs / bw, pp / 1e6, gflops);
+    }
+
+    /** Median wall time in ns of one parallelFor over 64 trivially small chunks: the pool's per-op overhead. */
+    private static double forkJoinOverhead(CpuThreads pool) {
+        int[] sink = new int[64];
+        IntRangeBody body = (a, b) -> sink[a]++;
+        long[] t = new long[20_000];
+        for (int i = 0; i < t.length; i++) {
+            long t0 = System.nanoTime();
+            pool.parallelFor(64, body);
+            t[i] = System.nanoTime() - t0;
+        }
+        java.util.Arrays.sort(t);
+        return t[t.length / 2];
     }
 
     /** Best wall time in ns of r over at least minRuns runs and about budgetNs. */
