@@ -25,7 +25,8 @@ public final class CudaDeviceOps implements DeviceOps {
     static final boolean GRAPHS = !"false".equals(System.getProperty("splitscope.cuda.graphs"));
     /** Q8_0/Q4_0 matvecs of one input launched together; -Dsplitscope.cuda.group=false launches each alone. */
     static final boolean GROUP = !"false".equals(System.getProperty("splitscope.cuda.group"));
-    private static final AtomicInteger OPEN = new AtomicInteger();
+    /** Open CudaDeviceOps per GPU ordinal: logical devices of one GPU share its context (see {@link #begin}). */
+    private static final java.util.concurrent.ConcurrentHashMap<Integer, AtomicInteger> OPEN = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final CudaBackend gpu;
     private final String name;
@@ -44,7 +45,7 @@ public final class CudaDeviceOps implements DeviceOps {
         this.gpu = gpu;
         this.name = name;
         this.group = new MatvecGroup(gpu);
-        OPEN.incrementAndGet();
+        open().incrementAndGet();
     }
 
     public CudaBackend backend() {
@@ -56,14 +57,18 @@ public final class CudaDeviceOps implements DeviceOps {
         return name + " (" + gpu.device().name() + ")";
     }
 
+    private AtomicInteger open() {
+        return OPEN.computeIfAbsent(gpu.device().ordinal(), k -> new AtomicInteger());
+    }
+
     /**
-     * Defers single-token steps into CUDA graphs. Graphs are off while several CUDA devices are open in this process:
-     * their host threads share a context, and one thread's copy would break another's capture.
+     * Defers single-token steps into CUDA graphs. Graphs are off while several logical devices of one GPU are open:
+     * their host threads share its context, and one thread's copy would break another's capture.
      */
     private void begin(int tokens) {
         group.flush();
         gpu.device().makeCurrent();
-        gpu.setDeferred(GRAPHS && tokens == 1 && OPEN.get() == 1);
+        gpu.setDeferred(GRAPHS && tokens == 1 && open().get() == 1);
     }
 
     private static CudaAct a(Act x) {
@@ -184,7 +189,7 @@ public final class CudaDeviceOps implements DeviceOps {
         DeviceWeight m = matrix(w);
         if (tokens >= GEMM_MIN_TOKENS || v.cols() == 0 || !CudaBackend.groupable(m, m)) group.flush();
         gpu.device().makeCurrent();
-        gpu.setDeferred(GRAPHS && tokens == 1 && OPEN.get() == 1);
+        gpu.setDeferred(GRAPHS && tokens == 1 && open().get() == 1);
         wrote(out);
         if (v.cols() == 0) {
             gpu.zero(a(out).address(), v.rows(), tokens);
@@ -361,7 +366,7 @@ public final class CudaDeviceOps implements DeviceOps {
         } catch (Exception e) {
             throw new IllegalStateException(name + ": freeing device memory failed", e);
         } finally {
-            OPEN.decrementAndGet();
+            open().decrementAndGet();
             gpu.close();
         }
     }

@@ -7,6 +7,8 @@ import dev.splitscope.engine.gguf.GgufTensorInfo;
 import dev.splitscope.engine.model.Architecture;
 import dev.splitscope.engine.model.Architectures;
 import dev.splitscope.engine.model.ModelSpec;
+import dev.splitscope.engine.plan.DeviceShard;
+import dev.splitscope.engine.plan.Range;
 import dev.splitscope.engine.quant.QuantType;
 import dev.splitscope.engine.runtime.Layout;
 import dev.splitscope.engine.runtime.ModelRun;
@@ -19,7 +21,9 @@ import java.util.Random;
 /**
  * End-to-end benchmark of a GGUF on one GPU through the engine (ModelRun + CudaDeviceOps), llama-bench style:
  * pp (one prompt batch) and tg (single-token steps, greedy on the host), with the same-run roofline: weight bytes per
- * token over the measured device-to-device copy bandwidth. Usage: CudaModelBench FILE.gguf [pp=512] [tg=128].
+ * token over the measured device-to-device copy bandwidth. Usage: CudaModelBench FILE.gguf [pp=512] [tg=128] [gpus=0]
+ * where gpus lists one GPU ordinal per device: "0,0" is tensor parallel over two logical devices of GPU 0, "0,1" over
+ * two GPUs (heads, FFN rows and vocabulary split evenly; partial sums reduced by the executor).
  */
 public final class CudaModelBench {
     private CudaModelBench() {}
@@ -40,12 +44,16 @@ public final class CudaModelBench {
             Architecture arch = Architectures.forName(f.architecture());
             int vocab = f.metadata().has("tokenizer.ggml.tokens") ? f.metadata().getStringArray("tokenizer.ggml.tokens").length : 0;
             ModelSpec s = arch.readSpec(f.metadata(), vocab).withTiedOutput(!f.hasTensor("output.weight"));
-            DeviceOps ops = Backends.require("cuda").open(0, "cuda:0", 1);
+            String[] gpus = (args.length > 3 ? args[3] : "0").split(",");
+            List<DeviceOps> devs = new java.util.ArrayList<>();
+            for (int i = 0; i < gpus.length; i++) devs.add(Backends.require("cuda").open(Integer.parseInt(gpus[i]), "cuda:" + gpus[i] + "/" + i, 1));
+            DeviceOps ops = devs.getFirst();
             CudaBackend gpu = ((CudaDeviceOps) ops).backend();
             double bw = CudaBench.copyBandwidth(gpu, 2L << 30);
             long bytes = weightBytesPerToken(f);
             long t0 = System.nanoTime();
-            try (ModelRun run = new ModelRun(f, arch.buildGraph(s), Layout.single(s), List.of(ops), pp + tg + 16, pp, ReduceType.F32, QuantType.F16)) {
+            Layout layout = devs.size() == 1 ? Layout.single(s) : evenSplit(s, devs.size());
+            try (ModelRun run = new ModelRun(f, arch.buildGraph(s), layout, devs, pp + tg + 48, pp, ReduceType.F32, QuantType.F16)) {
                 Random r = new Random(1);
                 int[] prompt = new int[pp];
                 for (int i = 0; i < pp; i++) prompt[i] = r.nextInt(s.nVocab());
@@ -64,17 +72,37 @@ public final class CudaModelBench {
                 double timedMs = (System.nanoTime() - t2) / 1e6 / 32, deviceMs = gpu.graphMillis() / 32;
                 gpu.setGraphTiming(false);
                 double roofMs = bytes / bw * 1e3;
-                System.out.printf("model %s (%s, %d layers), weights read per token %.2f GB, first batch incl. upload %.1f s%n",
-                        path.getFileName(), s.name(), s.nLayer(), bytes / 1e9, loadS);
+                System.out.printf("model %s (%s, %d layers) on %s, weights read per token %.2f GB, first batch incl. upload %.1f s%n",
+                        path.getFileName(), s.name(), s.nLayer(), String.join(",", run.deviceNames()), bytes / 1e9, loadS);
                 System.out.printf("cuMemcpyDtoD bandwidth (read+write) %.0f GB/s -> roofline %.3f ms/token = %.1f tok/s%n", bw / 1e9, roofMs, 1e3 / roofMs);
                 System.out.printf("pp%d: %.1f ms = %.0f tok/s%n", pp, ppMs, pp * 1e3 / ppMs);
                 System.out.printf("tg%d: %.3f ms/token = %.1f tok/s = %.1f%% of roofline (graphs: %s; %s)%n", tg, tgMs, 1e3 / tgMs,
                         100 * roofMs / tgMs, CudaDeviceOps.GRAPHS ? "on" : "off", gpu.graphStats());
-                if (CudaDeviceOps.GRAPHS)
+                if (devs.size() > 1) {
+                    long sync = 0, bytesMoved = 0;
+                    java.util.Set<Integer> groups = new java.util.HashSet<>();
+                    for (var t : run.lastTimings()) if (groups.add(t.group())) { sync += t.syncNanos(); bytesMoved += t.syncBytes(); }
+                    System.out.printf("tensor parallel over %d devices: reduce/gather per token %.3f ms, %d bytes between devices (last step)%n",
+                            devs.size(), sync / 1e6, bytesMoved);
+                }
+                if (CudaDeviceOps.GRAPHS && devs.size() == 1)
                     System.out.printf("tg step breakdown: %.3f ms on the device (graph replays, = %.1f%% of roofline), %.3f ms host and copies%n",
                             deviceMs, 100 * roofMs / deviceMs, timedMs - deviceMs);
             }
         }
+    }
+
+    /** Heads, FFN rows, expert FFN rows and vocabulary split evenly over p devices. */
+    static Layout evenSplit(ModelSpec s, int p) {
+        DeviceShard[] r = new DeviceShard[p];
+        for (int i = 0; i < p; i++)
+            r[i] = new DeviceShard(i, even(s.nHead(), p, i), even(s.nHeadKv(), p, i), false, even(s.nFf(), p, i),
+                    even(s.nFfExp(), p, i), even(s.nVocab(), p, i));
+        return new Layout(true, r, null);
+    }
+
+    private static Range even(int n, int parts, int i) {
+        return new Range(n * i / parts, n * (i + 1) / parts);
     }
 
     static int argmax(float[] v) {
