@@ -73,7 +73,8 @@ class NotebooksIT {
         // What Chromium rendered, after layout: the kernel's tables with their columns.
         Result dom = chromium(List.of("--dump-dom"), html);
         assertEquals(0, dom.exit, dom.output);
-        for (String s : List.of("splitscope-table", "placement (graph split)", "splits (graph split)", "kv cache", "<th>sharding</th>"))
+        for (String s : List.of("splitscope-table", "devices of tiny", "placement (graph split)", "<th>sharding</th>",
+                "<th>ends_with</th>", "<th>kv_heads</th>", "<th>bytes_per_token</th>"))
             assertTrue(dom.output.contains(s), "the rendered page lacks " + s);
         System.out.println("screenshot: " + png);
     }
