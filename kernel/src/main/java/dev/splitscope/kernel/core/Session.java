@@ -90,7 +90,12 @@ public final class Session implements AutoCloseable {
     }
 
     private MimeBundle renderValue(ReplValue v) {
-        MimeBundle b = registry.render(v.value());
+        MimeBundle b;
+        try {
+            b = registry.render(v.value());
+        } catch (RuntimeException | StackOverflowError e) {
+            return MimeBundle.text(v.text()); // a renderer (or the value's toString) failed: the plain text still shows it
+        }
         if (b.asMap().size() == 1 && b.get("text/plain") != null) return MimeBundle.text(v.text());
         return b;
     }

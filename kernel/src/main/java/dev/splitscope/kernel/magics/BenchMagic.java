@@ -55,6 +55,8 @@ public final class BenchMagic extends PicocliMagic<BenchMagic.Options> {
     protected void execute(MagicContext ctx, Options o, String body) {
         LoadedModel m = LoadedModels.of(ctx).get(o.model);
         ModelRun run = m.run();
+        if (o.pp == 0 && o.tg == 0)
+            throw new MagicException("%bench: -p 0 and -n 0 leave nothing to measure.", "Give -p (prompt tokens) or -n (generated tokens) above 0.");
         if (o.pp < 0 || o.tg < 0 || o.reps < 1 || o.pp + 1 > run.contextLength() || o.tg > run.contextLength())
             throw new MagicException("%bench: -p " + o.pp + " and -n " + o.tg + " must be >= 0 and fit the context length "
                     + run.contextLength() + ", and -r at least 1.", "Use smaller -p/-n, or %load with a larger --ctx.");

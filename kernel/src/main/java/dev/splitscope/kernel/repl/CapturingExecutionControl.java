@@ -47,10 +47,10 @@ final class CapturingExecutionControl extends LocalExecutionControl {
         SLOT.set(slot);
         running = slot;
         try {
-            String s = super.invoke(TRAMPOLINE);
-            lastValue = slot.value;
-            return s;
+            return super.invoke(TRAMPOLINE);
         } finally {
+            // kept even when JShell's toString() of the value throws, so the cell can still show the value
+            lastValue = slot.value;
             running = null;
             SLOT.remove();
         }

@@ -83,7 +83,13 @@ public final class JavaRepl implements AutoCloseable {
     }
 
     private ReplValue evalSnippet(String source, CellSource.Piece piece, CellSource src) throws CellException {
-        List<SnippetEvent> events = shell.eval(source);
+        List<SnippetEvent> events;
+        try {
+            events = shell.eval(source);
+        } catch (RuntimeException | StackOverflowError e) {
+            // JShell reads a thrown exception's message in this thread; a getMessage() that throws escapes from eval
+            throw ReplErrors.unreadable(e, src.lineAt(piece.offset()));
+        }
         if (stopRequested) throw new InterruptedCell(src.lineAt(piece.offset()));
         ReplValue value = null;
         for (SnippetEvent e : events) {
@@ -94,8 +100,11 @@ public final class JavaRepl implements AutoCloseable {
                 throw ReplErrors.compilation(shell, s, piece, src, fullTraces);
             if (e.exception() != null)
                 throw ReplErrors.evaluation(e.exception(), pieces, src, fullTraces);
-            if (e.value() != null && producesValue(s)) value = new ReplValue(provider.control().takeLastValue(), e.value());
-            else provider.control().takeLastValue();
+            Object live = provider.control().takeLastValue();
+            if (!producesValue(s)) continue;
+            if (e.value() != null) value = new ReplValue(live, e.value());
+            // JShell gives no text when the value's toString() throws; show the value anyway, saying so
+            else if (live != null) value = new ReplValue(live, ReplErrors.unprintable(live));
         }
         return value;
     }

@@ -126,6 +126,24 @@ final class ReplErrors {
         return message.replaceAll("REPL\\.\\$JShell\\$\\d+[A-Za-z0-9_$]*\\.", "");
     }
 
+    /** The cell threw something whose message could not be read: JShell itself failed while reporting it. */
+    static EvaluationError unreadable(Throwable t, int line) {
+        String message = t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+        return new EvaluationError(t.getClass().getName(), message, List.of(message,
+                "This was thrown at cell line " + line + " while the exception the cell threw was being read (its getMessage() or toString() failed)."));
+    }
+
+    /** Text for a value whose toString() throws. */
+    static String unprintable(Object v) {
+        String why;
+        try {
+            why = "toString() returned " + v;
+        } catch (RuntimeException | StackOverflowError e) {
+            why = "its toString() threw " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        }
+        return readableType(v.getClass().getName()) + "@" + Integer.toHexString(System.identityHashCode(v)) + " (" + why + ")";
+    }
+
     private static void appendFrames(List<String> tb, StackTraceElement[] frames, Map<String, CellSource.Piece> pieces, CellSource src) {
         int shown = 0;
         for (StackTraceElement f : frames) {

@@ -153,4 +153,36 @@ class JavaReplTest {
         assertEquals("interrupted at cell line 2", failure.get().getMessage());
         assertFalse(repl.variableNames().contains("after"), "the rest of the cell ran");
     }
+
+    @Test
+    void aValueWhoseToStringThrowsIsStillShown() throws Exception {
+        ReplValue v = repl.eval("new Object() { public String toString() { throw new RuntimeException(\"bad toString\"); } }", 1).orElseThrow();
+        assertNotNull(v.value());
+        assertTrue(v.text().contains("toString() threw RuntimeException: bad toString"), v.text());
+        assertEquals(2, repl.eval("1 + 1", 1).orElseThrow().value());
+    }
+
+    @Test
+    void anExceptionWhoseMessageThrowsIsReported() throws Exception {
+        EvaluationError e = assertThrows(EvaluationError.class, () -> repl.eval(
+                "throw new RuntimeException() { public String getMessage() { throw new IllegalStateException(\"no message\"); } };", 1));
+        assertTrue(e.getMessage().contains("IllegalStateException: no message"), e.getMessage());
+        assertEquals(2, repl.eval("1 + 1", 1).orElseThrow().value());
+    }
+
+    @Test
+    void errorsAreShortUnlessFullTracesAreOn() throws Exception {
+        EvaluationError e = assertThrows(EvaluationError.class, () -> repl.eval("int down(int n) { return down(n + 1) + 1; }\ndown(0)", 1));
+        assertTrue(e.traceback().size() <= 4, e.traceback().toString());
+        assertTrue(e.traceback().get(2).contains("repeats"), e.traceback().toString());
+        e = assertThrows(EvaluationError.class, () -> repl.eval("Integer.parseInt(\"x\")", 1));
+        assertTrue(e.traceback().stream().noneMatch(l -> l.contains("java.base/")), e.traceback().toString());
+        repl.setFullTraces(true);
+        try {
+            e = assertThrows(EvaluationError.class, () -> repl.eval("Integer.parseInt(\"x\")", 1));
+            assertTrue(e.traceback().stream().anyMatch(l -> l.contains("Integer.parseInt")), e.traceback().toString());
+        } finally {
+            repl.setFullTraces(false);
+        }
+    }
 }
