@@ -181,6 +181,34 @@ def engine_call(kc):
     assert reply["status"] == "ok", reply
 
 
+@check("interrupting %bench between runs; the model still works")
+def bench(kc):
+    msg_id = kc.execute("%bench -p 64 -n 64 -r 200")
+    wait_for(kc, msg_id, ("execute_input",))
+    time.sleep(1.5)
+    t0 = interrupt(kc)
+    reply, msgs = collect(kc, msg_id)
+    interrupted_error(reply, msgs, t0)
+    reply, msgs = execute(kc, "%%prompt -n 8\nOnce upon a time")
+    assert reply["status"] == "ok", reply
+
+
+@check("interrupts while idle, and twice in a row, do not touch the next cells")
+def idle(kc):
+    interrupt(kc)
+    reply, msgs = execute(kc, "int afterIdle = 5;\nafterIdle * 2")
+    assert reply["status"] == "ok" and of_type(msgs, "execute_result")[0]["data"]["text/plain"] == "10", msgs
+    msg_id = kc.execute("while (true) { afterIdle++; }")
+    wait_for(kc, msg_id, ("execute_input",))
+    time.sleep(0.5)
+    t0 = interrupt(kc)
+    interrupt(kc)
+    reply, msgs = collect(kc, msg_id)
+    interrupted_error(reply, msgs, t0)
+    reply, msgs = execute(kc, "afterIdle > 10")
+    assert reply["status"] == "ok" and of_type(msgs, "execute_result")[0]["data"]["text/plain"] == "true", msgs
+
+
 def main():
     gguf = sys.argv[1] if len(sys.argv) > 1 else None
     env = dict(os.environ)
@@ -196,9 +224,11 @@ def main():
         spec_mode(km)
         busy_loop(kc)
         sleeping(kc)
+        idle(kc)
         if gguf:
             generation(kc)
             early(kc)
+            bench(kc)
             engine_call(kc)
         else:
             print("SKIP the generation checks: no GGUF file given", flush=True)

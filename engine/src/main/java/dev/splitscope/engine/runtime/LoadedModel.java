@@ -37,6 +37,7 @@ public final class LoadedModel implements AutoCloseable {
     private final ModelRun run;
     private final LoadOptions options;
     private volatile Generation current;
+    private volatile boolean closed;
 
     private LoadedModel(GgufFile file, ModelSpec spec, Tokenizer tokenizer, Plan plan, ModelRun run, LoadOptions options) {
         this.file = file;
@@ -166,6 +167,8 @@ public final class LoadedModel implements AutoCloseable {
 
     /** Generates from a fresh context (position 0). {@link #cancel()} stops it from another thread. */
     public synchronized GenerationResult generate(String prompt, GenerateParams p, TokenListener listener) {
+        // without this, a closed model fails deep in the executor with a RejectedExecutionException
+        if (closed) throw new IllegalStateException("the model " + path().getFileName() + " was unloaded (closed); load it again to generate");
         current = new Generation(run, tokenizer);
         try {
             return current.run(prompt, 0, p, listener);
@@ -180,9 +183,15 @@ public final class LoadedModel implements AutoCloseable {
         if (g != null) g.cancel();
     }
 
+    /** Stops a running generation, then frees the devices and unmaps the file; closing again does nothing. */
     @Override
     public void close() {
-        run.close();
-        file.close();
+        cancel();
+        synchronized (this) { // waits for the cancelled generation to leave, so its memory is not freed under it
+            if (closed) return;
+            closed = true;
+            run.close();
+            file.close();
+        }
     }
 }

@@ -111,7 +111,7 @@ public final class Session implements AutoCloseable {
                         "Write %%" + call.name() + " on the first line and the body below it.");
             magic.run(context, call);
         } catch (CancelledException e) {
-            throw new InterruptedCell("%" + call.name() + " was interrupted by the user.");
+            throw new InterruptedCell((call.isCell() ? "%%" : "%") + call.name() + " was interrupted by the user.");
         } catch (MagicException e) {
             throw magicError(call.name(), e);
         } catch (Exception | StackOverflowError | OutOfMemoryError e) {

@@ -2,6 +2,7 @@ package dev.splitscope.kernel.magics;
 
 import dev.splitscope.engine.runtime.LoadedModel;
 import dev.splitscope.kernel.spi.MagicContext;
+import dev.splitscope.kernel.spi.MagicException;
 import dev.splitscope.kernel.spi.PicocliMagic;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,6 +37,8 @@ public final class UnloadMagic extends PicocliMagic<UnloadMagic.Options> {
 
     @Override
     protected void execute(MagicContext ctx, Options o, String body) {
+        if (o.all && o.model != null)
+            throw new MagicException("%unload: give a model NAME or --all, not both.", "%models lists the loaded models.");
         LoadedModels models = LoadedModels.of(ctx);
         if (o.all) {
             int n = models.names().size();
