@@ -141,7 +141,9 @@ final class ReplErrors {
         } catch (RuntimeException | StackOverflowError e) {
             why = "its toString() threw " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         }
-        return readableType(v.getClass().getName()) + "@" + Integer.toHexString(System.identityHashCode(v)) + " (" + why + ")";
+        Class<?> c = v.getClass();
+        String type = c.isAnonymousClass() ? "anonymous " + c.getSuperclass().getSimpleName() : readableType(c.getName());
+        return type + "@" + Integer.toHexString(System.identityHashCode(v)) + " (" + why + ")";
     }
 
     private static void appendFrames(List<String> tb, StackTraceElement[] frames, Map<String, CellSource.Piece> pieces, CellSource src) {
