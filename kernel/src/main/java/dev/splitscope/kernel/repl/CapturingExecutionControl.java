@@ -31,10 +31,13 @@ final class CapturingExecutionControl extends LocalExecutionControl {
         volatile Method target;
         volatile Object value;
         volatile Thread thread;
+        volatile CapturingExecutionControl control;
     }
 
     private volatile Object lastValue;
     private volatile Slot running;
+    /** A stop that came while no snippet ran (JShell was still compiling): the next snippet of the cell does not start. */
+    private volatile boolean stopPending;
 
     CapturingExecutionControl(ClassLoader parent) {
         super(parent);
@@ -44,6 +47,7 @@ final class CapturingExecutionControl extends LocalExecutionControl {
     protected String invoke(Method doitMethod) throws Exception {
         Slot slot = new Slot();
         slot.target = doitMethod;
+        slot.control = this;
         SLOT.set(slot);
         running = slot;
         try {
@@ -59,10 +63,16 @@ final class CapturingExecutionControl extends LocalExecutionControl {
     /** JShell's stop only breaks loops (bytecode checks); also interrupt the snippet's thread, for sleeps and waits. */
     @Override
     public void stop() throws EngineTerminationException, InternalException {
+        stopPending = true; // JShell forgets a stop that comes before the snippet runs
         super.stop();
         Slot s = running;
         Thread t = s == null ? null : s.thread;
         if (t != null) t.interrupt();
+    }
+
+    /** Forgets a stop of an earlier cell; called when a cell starts. */
+    void clearStop() {
+        stopPending = false;
     }
 
     /** The object the last snippet produced (null for statements and declarations without a value). */
@@ -78,6 +88,8 @@ final class CapturingExecutionControl extends LocalExecutionControl {
         Slot slot = SLOT.get();
         if (slot == null) throw new IllegalStateException("snippet invoked outside the kernel's JShell thread");
         slot.thread = Thread.currentThread();
+        // set after the thread, read after stop() sets the flag: either stop() sees the thread or we see the flag
+        if (slot.control.stopPending) return null;
         try {
             Object v = slot.target.invoke(null);
             slot.value = v;

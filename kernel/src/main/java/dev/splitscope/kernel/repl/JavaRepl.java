@@ -64,6 +64,8 @@ public final class JavaRepl implements AutoCloseable {
     public Optional<ReplValue> eval(String code, int firstLine) throws CellException {
         pieces.clear();
         stopRequested = false;
+        CapturingExecutionControl control = provider.control();
+        if (control != null) control.clearStop();
         ReplValue last = null;
         CellSource src = new CellSource(code, firstLine);
         SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();

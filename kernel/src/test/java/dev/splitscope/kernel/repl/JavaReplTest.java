@@ -5,6 +5,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -184,5 +185,30 @@ class JavaReplTest {
         } finally {
             repl.setFullTraces(false);
         }
+    }
+
+    @Test
+    void aStopWhileTheSnippetIsStillCompilingIsNotLost() throws Exception {
+        for (int delayMs : new int[]{0, 2, 10, 30, 100}) {
+            CountDownLatch entering = new CountDownLatch(1);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            String code = "String unique" + delayMs + " = \"a fresh snippet to compile\";\nThread.sleep(60_000);";
+            Thread t = new Thread(() -> {
+                try {
+                    entering.countDown();
+                    repl.eval(code, 1);
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            });
+            t.start();
+            entering.await();
+            Thread.sleep(1 + delayMs);
+            repl.stop();
+            t.join(5000);
+            assertFalse(t.isAlive(), "a stop " + delayMs + " ms after the cell started was lost");
+            assertInstanceOf(InterruptedCell.class, failure.get());
+        }
+        assertEquals(2, repl.eval("1 + 1", 1).orElseThrow().value());
     }
 }
