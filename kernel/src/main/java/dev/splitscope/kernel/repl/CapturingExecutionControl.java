@@ -36,8 +36,12 @@ final class CapturingExecutionControl extends LocalExecutionControl {
 
     private volatile Object lastValue;
     private volatile Slot running;
-    /** A stop that came while no snippet ran (JShell was still compiling): the next snippet of the cell does not start. */
+    /**
+     * A stop that came while no snippet ran (JShell was still compiling): the next snippet of the cell does not start.
+     * Only while a Java cell runs, so that declarations made by magics (bindings, imports) are never skipped.
+     */
     private volatile boolean stopPending;
+    private volatile boolean inCell;
 
     CapturingExecutionControl(ClassLoader parent) {
         super(parent);
@@ -63,15 +67,22 @@ final class CapturingExecutionControl extends LocalExecutionControl {
     /** JShell's stop only breaks loops (bytecode checks); also interrupt the snippet's thread, for sleeps and waits. */
     @Override
     public void stop() throws EngineTerminationException, InternalException {
-        stopPending = true; // JShell forgets a stop that comes before the snippet runs
+        if (inCell) stopPending = true; // JShell forgets a stop that comes before the snippet runs
         super.stop();
         Slot s = running;
         Thread t = s == null ? null : s.thread;
         if (t != null) t.interrupt();
     }
 
-    /** Forgets a stop of an earlier cell; called when a cell starts. */
-    void clearStop() {
+    /** A Java cell starts: stops from now on apply to its snippets, earlier ones are forgotten. */
+    void beginCell() {
+        stopPending = false;
+        inCell = true;
+    }
+
+    /** The Java cell ended: later snippets (magics' bindings) always run. */
+    void endCell() {
+        inCell = false;
         stopPending = false;
     }
 
@@ -89,7 +100,7 @@ final class CapturingExecutionControl extends LocalExecutionControl {
         if (slot == null) throw new IllegalStateException("snippet invoked outside the kernel's JShell thread");
         slot.thread = Thread.currentThread();
         // set after the thread, read after stop() sets the flag: either stop() sees the thread or we see the flag
-        if (slot.control.stopPending) return null;
+        if (slot.control.inCell && slot.control.stopPending) return null;
         try {
             Object v = slot.target.invoke(null);
             slot.value = v;

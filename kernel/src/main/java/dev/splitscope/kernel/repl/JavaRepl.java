@@ -62,10 +62,18 @@ public final class JavaRepl implements AutoCloseable {
 
     /** Runs a cell's Java code; returns the value of its last expression, if it has one. */
     public Optional<ReplValue> eval(String code, int firstLine) throws CellException {
+        CapturingExecutionControl control = provider.control();
+        if (control != null) control.beginCell();
+        try {
+            return evalCell(code, firstLine);
+        } finally {
+            if (control != null) control.endCell();
+        }
+    }
+
+    private Optional<ReplValue> evalCell(String code, int firstLine) throws CellException {
         pieces.clear();
         stopRequested = false;
-        CapturingExecutionControl control = provider.control();
-        if (control != null) control.clearStop();
         ReplValue last = null;
         CellSource src = new CellSource(code, firstLine);
         SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();

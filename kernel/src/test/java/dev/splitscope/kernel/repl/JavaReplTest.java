@@ -211,4 +211,11 @@ class JavaReplTest {
         }
         assertEquals(2, repl.eval("1 + 1", 1).orElseThrow().value());
     }
+
+    @Test
+    void aStopOutsideACellDoesNotSkipLaterBindings() throws Exception {
+        repl.stop(); // e.g. an interrupt of a magic, which then binds its result
+        String name = repl.bind("boundAfterStop", 41, Integer.class);
+        assertEquals(42, repl.eval(name + " + 1", 1).orElseThrow().value());
+    }
 }
