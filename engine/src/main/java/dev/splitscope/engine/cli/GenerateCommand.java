@@ -4,7 +4,6 @@ import dev.splitscope.engine.runtime.GenerateParams;
 import dev.splitscope.engine.runtime.GenerationResult;
 import dev.splitscope.engine.runtime.LoadProgress;
 import dev.splitscope.engine.runtime.LoadedModel;
-import dev.splitscope.engine.runtime.SamplerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -13,7 +12,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code splitscope generate}: streams a completion to stdout, then prints prompt and generation speeds. */
@@ -25,29 +23,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = {"-p", "--prompt"}, required = true, description = "Prompt text")
     String prompt;
 
-    @Option(names = {"-n", "--n-predict"}, defaultValue = "64", description = "Tokens to generate (default: ${DEFAULT-VALUE})")
-    int n;
-
-    @Option(names = "--temp", defaultValue = "0", description = "Temperature; 0 = greedy (default: ${DEFAULT-VALUE})")
-    float temp;
-
-    @Option(names = "--top-k", defaultValue = "40")
-    int topK;
-
-    @Option(names = "--top-p", defaultValue = "0.95")
-    float topP;
-
-    @Option(names = "--min-p", defaultValue = "0.05")
-    float minP;
-
-    @Option(names = "--repeat-penalty", defaultValue = "1.0")
-    float repeatPenalty;
-
-    @Option(names = "--seed", defaultValue = "42")
-    long seed;
-
-    @Option(names = "--stop", description = "Stop string (repeatable)")
-    List<String> stop = List.of();
+    @Mixin
+    SamplingOptions sampling;
 
     @Option(names = "--timings", description = "Print the per-split timing table of the last step")
     boolean timings;
@@ -61,10 +38,10 @@ public final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        try (LoadedModel m = LoadedModel.load(model, run.toLoadOptions(n + 64), LoadProgress.NONE)) {
-            SamplerConfig sc = new SamplerConfig(temp, topK, topP, minP, repeatPenalty, 64, seed);
+        GenerateParams params = sampling.params(true, false);
+        try (LoadedModel m = LoadedModel.load(model, run.toLoadOptions(params.maxTokens() + 64), LoadProgress.NONE)) {
             out.print(prompt);
-            GenerationResult r = m.generate(prompt, new GenerateParams(n, sc, stop, true, false), (id, text) -> {
+            GenerationResult r = m.generate(prompt, params, (id, text) -> {
                 out.print(text);
                 out.flush();
             });

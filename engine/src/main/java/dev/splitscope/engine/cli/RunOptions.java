@@ -1,5 +1,6 @@
 package dev.splitscope.engine.cli;
 
+import dev.splitscope.engine.plan.DeviceParser;
 import dev.splitscope.engine.plan.SplitMode;
 import dev.splitscope.engine.quant.QuantType;
 import dev.splitscope.engine.runtime.LoadOptions;
@@ -8,12 +9,15 @@ import picocli.CommandLine.Option;
 
 import java.util.Arrays;
 
-/** The device and split options shared by {@code generate} and {@code bench} (a picocli mixin). */
+/**
+ * The device and split options shared by {@code generate}, {@code bench} and the kernel's %load (a picocli mixin).
+ * The split defaults to graph on several devices and none on one.
+ */
 public final class RunOptions {
     @Option(names = "--devices", defaultValue = "cpu:1", description = "Devices: cpu:N virtual CPU devices, or cuda:0,cuda:1 (default: ${DEFAULT-VALUE})")
     String devices;
 
-    @Option(names = "--split", defaultValue = "none", description = "Split mode: none, layer or graph (default: ${DEFAULT-VALUE})")
+    @Option(names = "--split", description = "Split mode: none, layer or graph (default: graph on several devices, none on one)")
     String split;
 
     @Option(names = "--tensor-split", description = "Fractions per device, e.g. 0.7,0.3 (default: by memory)")
@@ -34,8 +38,10 @@ public final class RunOptions {
     @Option(names = {"-b", "--batch"}, defaultValue = "512", description = "Tokens evaluated per step of prompt processing (default: ${DEFAULT-VALUE})")
     int batch;
 
-    LoadOptions toLoadOptions(int neededCtx) {
-        return new LoadOptions(devices, SplitMode.parse(split), fractions(), ctx > 0 ? ctx : Math.max(512, neededCtx),
+    /** The engine's load options; {@code neededCtx} is the context used when --ctx is not given (at least 512). */
+    public LoadOptions toLoadOptions(int neededCtx) {
+        SplitMode mode = split != null ? SplitMode.parse(split) : DeviceParser.parse(devices).size() > 1 ? SplitMode.GRAPH : SplitMode.NONE;
+        return new LoadOptions(devices, mode, fractions(), ctx > 0 ? ctx : Math.max(512, neededCtx),
                 ReduceType.parse(reduce), kvType(), threads, batch);
     }
 
@@ -50,7 +56,7 @@ public final class RunOptions {
     private double[] fractions() {
         if (tensorSplit == null || tensorSplit.isBlank()) return null;
         try {
-            return Arrays.stream(tensorSplit.split(",")).mapToDouble(s -> Double.parseDouble(s.trim())).toArray();
+            return Arrays.stream(tensorSplit.split("[,/]")).mapToDouble(s -> Double.parseDouble(s.trim())).toArray();
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--tensor-split '" + tensorSplit + "' is not a list of numbers like 0.7,0.3");
         }
