@@ -9,7 +9,9 @@ import argparse
 import glob
 import os
 import re
+import subprocess
 import sys
+import threading
 import time
 import traceback
 from html.parser import HTMLParser
@@ -18,6 +20,31 @@ import nbformat
 from nbclient import NotebookClient
 
 CELL_TIMEOUT = 240
+STUCK_AFTER = 150  # seconds in one cell before the kernel's threads are dumped (jstack), to diagnose a hang
+
+
+def watch(client, label):
+    """Dumps the kernel JVM's threads once if a cell runs longer than STUCK_AFTER; returns the stop event."""
+    state = {"cell": None, "since": time.time(), "dumped": False}
+    client.on_cell_start = lambda cell, cell_index: state.update(cell=cell_index, since=time.time())
+    stop = threading.Event()
+
+    def loop():
+        while not stop.wait(5):
+            if state["dumped"] or time.time() - state["since"] < STUCK_AFTER:
+                continue
+            state["dumped"] = True
+            try:
+                pid = client.km.provisioner.process.pid
+                java = client.km.kernel_spec.argv[0]
+                dump = subprocess.run([os.path.join(os.path.dirname(java), "jstack"), str(pid)], capture_output=True,
+                                      text=True, timeout=60).stdout
+                print(f"  {label}: cell {state['cell']} has run {STUCK_AFTER} s; kernel threads:\n{dump}", flush=True)
+            except Exception as e:  # noqa: BLE001 - diagnostics only
+                print(f"  {label}: cell {state['cell']} is slow; could not dump the kernel's threads: {e!r}", flush=True)
+
+    threading.Thread(target=loop, daemon=True).start()
+    return stop
 
 
 class Tables(HTMLParser):
@@ -197,7 +224,11 @@ def run(path, html_dir):
     client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="splitscope", allow_errors=True,
                             resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}})
     t0 = time.time()
-    client.execute()
+    stop = watch(client, os.path.basename(path))
+    try:
+        client.execute()
+    finally:
+        stop.set()
     print(f"  executed {os.path.basename(path)} in {time.time() - t0:.1f} s", flush=True)
     if html_dir:
         from nbconvert import HTMLExporter
