@@ -9,6 +9,7 @@ public record PlanIssue(Severity severity, String code, String message) {
     public static final String MISALIGNED = "MISALIGNED";
     public static final String SHAPE_MISMATCH = "SHAPE_MISMATCH";
     public static final String UNKNOWN_TENSOR = "UNKNOWN_TENSOR";
+    public static final String MISSING_TENSOR = "MISSING_TENSOR";
     public static final String MEMORY_UNKNOWN = "MEMORY_UNKNOWN";
     public static final String KV_TYPE = "KV_TYPE";
     public static final String IDLE_DEVICE = "IDLE_DEVICE";

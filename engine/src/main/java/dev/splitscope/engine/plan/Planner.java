@@ -2,6 +2,8 @@ package dev.splitscope.engine.plan;
 
 import dev.splitscope.engine.model.ModelSpec;
 import dev.splitscope.engine.model.TensorDesc;
+import dev.splitscope.engine.model.TensorLayout;
+import dev.splitscope.engine.quant.QuantType;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -57,6 +59,8 @@ public final class Planner {
                 + "(e.g. " + tensors.stream().filter(t -> t.role() == null).findFirst().orElseThrow().name()
                 + ") are replicated to every working device"));
 
+        missingTensors(spec, tensors, issues);
+
         // pass 5: check that every slice along dim 0 (row-parallel inputs, biases) falls on whole quant blocks
         issues.addAll(alignment(placements));
 
@@ -79,6 +83,19 @@ public final class Planner {
     }
 
     /** Fractions as given, else by memory (equal when some memory is unknown), normalised to sum 1. */
+    /** The tensors the model's graph reads but the file lacks (a vocabulary-only GGUF has none at all). */
+    static void missingTensors(ModelSpec spec, List<TensorDesc> tensors, List<PlanIssue> issues) {
+        java.util.Set<String> have = new java.util.HashSet<>();
+        for (TensorDesc t : tensors) have.add(t.name());
+        List<String> expected = TensorLayout.tensors(spec, QuantType.F32).stream().map(TensorDesc::name).toList();
+        List<String> missing = expected.stream().filter(n -> !have.contains(n)).toList();
+        if (missing.isEmpty()) return;
+        String which = String.join(", ", missing.subList(0, Math.min(4, missing.size()))) + (missing.size() > 4 ? ", ..." : "");
+        issues.add(PlanIssue.error(PlanIssue.MISSING_TENSOR, missing.size() == expected.size()
+                ? "the file holds none of the model's " + expected.size() + " weight tensors (" + which + "): a vocabulary-only GGUF cannot run"
+                : missing.size() + " of the model's " + expected.size() + " weight tensors are missing from the file: " + which));
+    }
+
     static double[] fractions(List<DeviceSpec> devs, PlanOptions o, List<PlanIssue> issues) {
         int p = devs.size();
         double[] fr = new double[p];

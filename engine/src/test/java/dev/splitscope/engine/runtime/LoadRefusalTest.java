@@ -45,4 +45,13 @@ class LoadRefusalTest {
         Exception missing = assertThrows(Exception.class, () -> LoadedModel.load(dir.resolve("nope.gguf"), LoadOptions.defaults(), LoadProgress.NONE));
         assertTrue(missing.getMessage().contains("nope.gguf"), missing.getMessage());
     }
+
+    @Test
+    void aVocabularyOnlyGgufIsRefusedBeforeAllocation() throws Exception {
+        Path vocab = TestModels.file("vocab/ggml-vocab-llama-spm.gguf");
+        PlanRefusedException e = assertThrows(PlanRefusedException.class,
+                () -> LoadedModel.load(vocab, LoadOptions.defaults(), LoadProgress.NONE));
+        assertTrue(e.getMessage().contains("vocabulary-only"), e.getMessage());
+        assertTrue(e.plan().errors().stream().anyMatch(i -> i.code().equals(dev.splitscope.engine.plan.PlanIssue.MISSING_TENSOR)));
+    }
 }

@@ -54,7 +54,8 @@ public final class GgufMagic extends PicocliMagic<GgufMagic.Options> {
             if (o.meta) TableOutput.show(ctx, GgufTables.metadata(f), "gguf_meta");
             if (o.tensors) TableOutput.show(ctx, GgufTables.tensors(f), "gguf_tensors");
         } catch (GgufFormatException e) {
-            throw new MagicException(path + " is not a valid GGUF file: " + e.getMessage(),
+            // the exception already names the file and the byte offset
+            throw new MagicException("%gguf: not a valid GGUF file: " + e.getMessage(),
                     "Check that the download is complete (GGUF v2 or v3); fetch it again if it was truncated.", e);
         } catch (IOException e) {
             throw new MagicException("cannot read " + path + ": " + e.getMessage(),

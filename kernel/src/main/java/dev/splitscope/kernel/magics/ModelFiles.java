@@ -24,6 +24,9 @@ public final class ModelFiles {
         if (Files.isRegularFile(direct)) return direct;
         if (Files.isDirectory(direct) && (arg.contains("/") || arg.endsWith(".gguf")))
             throw new MagicException(direct + " is a folder, not a GGUF file.", "Give the path of a .gguf file inside it.");
+        if (Files.exists(direct) && (arg.contains("/") || arg.endsWith(".gguf")))
+            throw new MagicException(direct + " is not a regular file (a device or a pipe?), so it cannot be a GGUF model.",
+                    "Give the path of a .gguf file.");
         if (arg.contains("/") || arg.endsWith(".gguf"))
             throw new MagicException("the model file " + direct + " does not exist.",
                     "Check the path (relative paths start at " + workingDir + "), or give a model name found in: "

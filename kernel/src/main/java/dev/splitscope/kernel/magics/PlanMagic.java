@@ -113,7 +113,7 @@ public final class PlanMagic extends PicocliMagic<PlanMagic.Options> {
         if (!plan.ok())
             throw new MagicException("%plan: the plan cannot run: " + plan.errors().stream().map(PlanIssue::message)
                     .collect(java.util.stream.Collectors.joining("; ")) + ".",
-                    "The tables above show where; use more or larger devices, a smaller --ctx, another --split or --tensor-split.");
+                    ModelErrors.planFix(plan, "the tables above show where."));
     }
 
     private static void report(MagicContext ctx, Plan plan) {
