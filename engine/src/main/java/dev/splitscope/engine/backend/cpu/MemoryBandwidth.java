@@ -11,23 +11,26 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Measures this machine's main-memory read bandwidth the way a matvec reads weights: threads stream-sum disjoint
- * halves of an off-heap buffer much larger than the caches; the best of a few passes is reported in GB/s (10^9 B/s).
+ * parts of an off-heap buffer much larger than the caches, in slices of 8 MiB, and the result is the sum over threads
+ * of each thread's best slice rate, in GB/s (10^9 B/s). Timing slices rather than whole passes keeps the figure
+ * meaningful on a shared machine, where a 1 GiB pass is rarely left undisturbed but a 1 ms matvec often is.
  */
 public final class MemoryBandwidth {
     private MemoryBandwidth() {}
 
     private static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
     private static final long DEFAULT_BYTES = 1L << 30;
+    private static final long SLICE = 8L << 20;
 
-    /** Read bandwidth in GB/s over a 1 GiB buffer with 2 threads, best of 5 passes. */
+    /** Read bandwidth in GB/s over a 1 GiB buffer with 2 threads, best of 3 passes. */
     public static double measure() {
-        return measure(DEFAULT_BYTES, 2, 5);
+        return measure(DEFAULT_BYTES, 2, 3);
     }
 
-    /** Read bandwidth in GB/s over {@code bytes} (rounded down to 4 KiB) with {@code threads} threads. */
+    /** Read bandwidth in GB/s over {@code bytes} (at least 8 MiB per thread) with {@code threads} threads. */
     public static double measure(long bytes, int threads, int passes) {
-        if (threads < 1 || passes < 1 || bytes < (1 << 20))
-            throw new IllegalArgumentException("bandwidth: need ≥ 1 MiB, ≥ 1 thread and ≥ 1 pass, got "
+        if (threads < 1 || passes < 1 || bytes < threads * SLICE)
+            throw new IllegalArgumentException("bandwidth: need ≥ 8 MiB per thread, ≥ 1 thread and ≥ 1 pass, got "
                     + bytes + " B, " + threads + " threads, " + passes + " passes");
         long size = bytes & ~4095L;
         try (Arena arena = Arena.ofShared()) {
@@ -42,11 +45,12 @@ public final class MemoryBandwidth {
 
     /**
      * One pass: dedicated threads (not a {@link CpuThreads} pool, whose caller may run every chunk itself) start
-     * together at a latch and each sums its part; GB/s over the wall time from the start to the last one done.
+     * together at a latch and each sums its part slice by slice; Σ over threads of slice bytes ÷ best slice time.
      */
     private static double pass(MemorySegment seg, long part, int threads) {
         CountDownLatch go = new CountDownLatch(1);
         long[] sums = new long[threads];
+        long[] bestNs = new long[threads];
         Thread[] ts = new Thread[threads];
         for (int i = 0; i < threads; i++) {
             int k = i;
@@ -56,11 +60,17 @@ public final class MemoryBandwidth {
                 } catch (InterruptedException e) {
                     return;
                 }
-                sums[k] = sum(seg, k * part, part);
+                long best = Long.MAX_VALUE, acc = 0;
+                for (long off = 0; off + SLICE <= part; off += SLICE) {
+                    long t0 = System.nanoTime();
+                    acc += sum(seg, k * part + off, SLICE);
+                    best = Math.min(best, System.nanoTime() - t0);
+                }
+                sums[k] = acc;
+                bestNs[k] = best;
             }, "bandwidth-" + i);
             ts[i].start();
         }
-        long t0 = System.nanoTime();
         go.countDown();
         for (Thread t : ts) {
             try {
@@ -70,11 +80,14 @@ public final class MemoryBandwidth {
                 throw new IllegalStateException("interrupted while measuring bandwidth", e);
             }
         }
-        long ns = System.nanoTime() - t0;
         long check = 0;
-        for (long v : sums) check += v;
+        double gbs = 0;
+        for (int k = 0; k < threads; k++) {
+            check += sums[k];
+            gbs += (double) SLICE / bestNs[k];
+        }
         if (check == 0) throw new IllegalStateException("bandwidth buffer read back as zeros");
-        return (double) part * threads / ns;
+        return gbs;
     }
 
     private static long sum(MemorySegment seg, long from, long len) {

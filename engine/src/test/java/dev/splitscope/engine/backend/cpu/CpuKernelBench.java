@@ -30,7 +30,7 @@ public final class CpuKernelBench {
         System.out.printf(Locale.ROOT, "cpu kernel bench: %d threads, batch %d, %s%n", threads, batch,
                 Runtime.version());
         double bw = MemoryBandwidth.measure();
-        System.out.printf(Locale.ROOT, "read bandwidth (1 GiB, 2 threads, best of 5): %.1f GB/s%n%n", bw);
+        System.out.printf(Locale.ROOT, "read bandwidth (1 GiB, 2 threads, best 8 MiB slice per thread, best of 3 passes): %.1f GB/s%n%n", bw);
         System.out.printf(Locale.ROOT, "%-5s %-11s %10s %8s %9s %11s %10s%n",
                 "type", "rows x cols", "tg us", "tg GB/s", "tg % bw", "pp ms", "pp GFLOP/s");
         Random rnd = new Random(42);
