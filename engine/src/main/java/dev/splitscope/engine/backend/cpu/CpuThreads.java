@@ -56,6 +56,11 @@ public final class CpuThreads implements AutoCloseable {
         return name;
     }
 
+    /** The background workers (not the caller), for CPU-time accounting in benchmarks. */
+    Thread[] workerThreads() {
+        return workers.clone();
+    }
+
     /** Runs {@code body} over {@code [0, n)} in chunks of about n / (4 · threads), blocking until all are done. */
     public void parallelFor(int n, IntRangeBody body) {
         parallelFor(n, 1, body);

@@ -5,6 +5,8 @@ import dev.splitscope.engine.quant.QuantType;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,8 +33,8 @@ public final class CpuKernelBench {
                 Runtime.version());
         double bw = MemoryBandwidth.measure();
         System.out.printf(Locale.ROOT, "read bandwidth (1 GiB, 2 threads, best 8 MiB slice per thread, best of 3 passes): %.1f GB/s%n%n", bw);
-        System.out.printf(Locale.ROOT, "%-5s %-11s %10s %8s %9s %11s %10s%n",
-                "type", "rows x cols", "tg us", "tg GB/s", "tg % bw", "pp ms", "pp GFLOP/s");
+        System.out.printf(Locale.ROOT, "%-5s %-11s %10s %8s %9s %12s %11s %10s%n",
+                "type", "rows x cols", "tg us", "tg GB/s", "tg % bw", "tg GB/cpu-s", "pp ms", "pp GFLOP/s");
         Random rnd = new Random(42);
         try (CpuThreads pool = new CpuThreads("bench", threads); Arena arena = Arena.ofShared()) {
             System.out.printf(Locale.ROOT, "parallelFor overhead (%d threads, 64 items, empty body): %.1f us per call%n%n",
@@ -52,11 +54,16 @@ public final class CpuKernelBench {
         float[] y = new float[batch * rows];
         // tg: repeat for ~0.6 s, keep the best time (the machine is shared; the best is the least disturbed).
         double tg = best(() -> CpuMatmul.matmul(w, x, 0, cols, 1, y, 0, rows, pool), 600_000_000L, 5);
+        // Kernel efficiency regardless of scheduling: bytes read per CPU-second of every pool thread.
+        long cpu0 = poolCpuNanos(pool);
+        int reps = 200;
+        for (int i = 0; i < reps; i++) CpuMatmul.matmul(w, x, 0, cols, 1, y, 0, rows, pool);
+        double perCpuSecond = (double) w.byteSize() * reps / (poolCpuNanos(pool) - cpu0);
         double pp = best(() -> CpuMatmul.matmul(w, x, 0, cols, batch, y, 0, rows, pool), 1_500_000_000L, 2);
         double gbs = w.byteSize() / tg;
         double gflops = 2.0 * rows * cols * batch / pp;
-        System.out.printf(Locale.ROOT, "%-5s %5dx%-5d %10.1f %8.1f %8.0f%% %11.1f %10.1f%n",
-                t, rows, cols, tg / 1e3, gbs, 100 * gbs / bw, pp / 1e6, gflops);
+        System.out.printf(Locale.ROOT, "%-5s %5dx%-5d %10.1f %8.1f %8.0f%% %12.1f %11.1f %10.1f%n",
+                t, rows, cols, tg / 1e3, gbs, 100 * gbs / bw, perCpuSecond, pp / 1e6, gflops);
     }
 
     /** Median wall time in ns of one parallelFor over 64 trivially small chunks: the pool's per-op overhead. */
@@ -71,6 +78,13 @@ public final class CpuKernelBench {
         }
         java.util.Arrays.sort(t);
         return t[t.length / 2];
+    }
+
+    private static long poolCpuNanos(CpuThreads pool) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long ns = mx.getCurrentThreadCpuTime();
+        for (Thread t : pool.workerThreads()) ns += Math.max(0, mx.getThreadCpuTime(t.threadId()));
+        return ns;
     }
 
     /** Best wall time in ns of r over at least minRuns runs and about budgetNs. */
