@@ -23,15 +23,8 @@ final class KQuantDot {
     private static final VectorSpecies<Integer> IS = IntVector.SPECIES_512;
     private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
     private static final ValueLayout.OfShort F16 = RowDequant.I16;
+    private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-
-    private static IntVector bytes16(MemorySegment w, long p) {
-        return (IntVector) ByteVector.fromMemorySegment(B16, w, p, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, IS, 0);
-    }
-
-    private static FloatVector f(IntVector v) {
-        return (FloatVector) v.convertShape(VectorOperators.I2F, FS, 0);
-    }
 
     /**
      * Σ_c w[c]·x[xi+c] for a Q4_K row of nb super-blocks. Per sub-block of 32, x = d·sc·q − dmin·m, so the dot is
@@ -46,25 +39,72 @@ final class KQuantDot {
     // One super-block per call, returning a float: one method over a whole row grows past C2's node budget, and
     // the vector helpers it then fails to inline box a vector per call.
     private static float q4KBlock(MemorySegment w, long p, float[] x, int xb, float[] sums32, int gb) {
-        FloatVector acc = FloatVector.zero(FS);
+        float d = Float.float16ToFloat(w.get(F16, p)), dmin = Float.float16ToFloat(w.get(F16, p + 2));
+        // The 12 scale bytes: 6-bit (scale, min) of sub-block k < 4 in bytes k, k + 4; for k >= 4 the low 4 bits
+        // are in byte k + 4 and the top 2 bits in the spare high bits of bytes k - 4 (scale) and k (min).
+        int s0 = w.get(I32, p + 4), s1 = w.get(I32, p + 8), s2 = w.get(I32, p + 12);
+        int sc0 = (s0 >>> 0) & 63, m0 = (s1 >>> 0) & 63;
+        int sc1 = (s0 >>> 8) & 63, m1 = (s1 >>> 8) & 63;
+        int sc2 = (s0 >>> 16) & 63, m2 = (s1 >>> 16) & 63;
+        int sc3 = (s0 >>> 24) & 63, m3 = (s1 >>> 24) & 63;
+        int sc4 = ((s2 >>> 0) & 0xF) | (((s0 >>> 6) & 3) << 4), m4 = ((s2 >>> 4) & 0xF) | (((s1 >>> 6) & 3) << 4);
+        int sc5 = ((s2 >>> 8) & 0xF) | (((s0 >>> 14) & 3) << 4), m5 = ((s2 >>> 12) & 0xF) | (((s1 >>> 14) & 3) << 4);
+        int sc6 = ((s2 >>> 16) & 0xF) | (((s0 >>> 22) & 3) << 4), m6 = ((s2 >>> 20) & 0xF) | (((s1 >>> 22) & 3) << 4);
+        int sc7 = ((s2 >>> 24) & 0xF) | (((s0 >>> 30) & 3) << 4), m7 = ((s2 >>> 28) & 0xF) | (((s1 >>> 30) & 3) << 4);
         float mins = 0;
+        mins += m0 * sums32[gb + 0] + m1 * sums32[gb + 1] + m2 * sums32[gb + 2] + m3 * sums32[gb + 3];
+        mins += m4 * sums32[gb + 4] + m5 * sums32[gb + 5] + m6 * sums32[gb + 6] + m7 * sums32[gb + 7];
+        // Vector API calls written out (no helpers): past C2's inlining node budget a helper would box its result.
+        FloatVector acc = FloatVector.zero(FS);
         {
-            float d = Float.float16ToFloat(w.get(F16, p)), dmin = Float.float16ToFloat(w.get(F16, p + 2));
-            long sp = p + 4;
-            for (int j = 0; j < 4; j++) {
-                long q = p + 16 + 32L * j;
-                int xo = xb + 64 * j, g = gb + 2 * j;
-                IntVector v0 = bytes16(w, q), v1 = bytes16(w, q + 16);
-                FloatVector lo = f(v0.and(0xF)).mul(FloatVector.fromArray(FS, x, xo))
-                        .add(f(v1.and(0xF)).mul(FloatVector.fromArray(FS, x, xo + 16)));
-                FloatVector hi = f(v0.lanewise(VectorOperators.LSHR, 4)).mul(FloatVector.fromArray(FS, x, xo + 32))
-                        .add(f(v1.lanewise(VectorOperators.LSHR, 4)).mul(FloatVector.fromArray(FS, x, xo + 48)));
-                acc = lo.fma(FloatVector.broadcast(FS, d * RowDequant.scaleK4(w, sp, 2 * j)), acc);
-                acc = hi.fma(FloatVector.broadcast(FS, d * RowDequant.scaleK4(w, sp, 2 * j + 1)), acc);
-                mins += dmin * (RowDequant.minK4(w, sp, 2 * j) * sums32[g] + RowDequant.minK4(w, sp, 2 * j + 1) * sums32[g + 1]);
-            }
+            long q = p + 16 + 0;
+            int xo = xb + 0;
+            IntVector v0 = (IntVector) ByteVector.fromMemorySegment(B16, w, q, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, IS, 0);
+            IntVector v1 = (IntVector) ByteVector.fromMemorySegment(B16, w, q + 16, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, IS, 0);
+            FloatVector lo = ((FloatVector) v0.and(0xF).convertShape(VectorOperators.I2F, FS, 0)).mul(FloatVector.fromArray(FS, x, xo))
+                    .add(((FloatVector) v1.and(0xF).convertShape(VectorOperators.I2F, FS, 0)).mul(FloatVector.fromArray(FS, x, xo + 16)));
+            FloatVector hi = ((FloatVector) v0.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, FS, 0)).mul(FloatVector.fromArray(FS, x, xo + 32))
+                    .add(((FloatVector) v1.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, FS, 0)).mul(FloatVector.fromArray(FS, x, xo + 48)));
+            acc = lo.fma(FloatVector.broadcast(FS, d * sc0), acc);
+            acc = hi.fma(FloatVector.broadcast(FS, d * sc1), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD) - mins;
+        {
+            long q = p + 16 + 32;
+            int xo = xb + 64;
+            IntVector v0 = (IntVector) ByteVector.fromMemorySegment(B16, w, q, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, IS, 0);
+            IntVector v1 = (IntVector) ByteVector.fromMemorySegment(B16, w, q + 16, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, IS, 0);
+            FloatVector lo = ((FloatVector) v0.and(0xF).convertShape(VectorOperators.I2F, FS, 0)).mul(FloatVector.fromArray(FS, x, xo))
+                    .add(((FloatVector) v1.and(0xF).convertShape(VectorOperators.I2F, FS, 0)).mul(FloatVector.fromArray(FS, x, xo + 16)));
+            FloatVector hi = ((FloatVector) v0.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, FS, 0)).mul(FloatVector.fromArray(FS, x, xo + 32))
+                    .add(((FloatVector) v1.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, FS, 0)).mul(FloatVector.fromArray(FS, x, xo + 48)));
+            acc = lo.fma(FloatVector.broadcast(FS, d * sc2), acc);
+            acc = hi.fma(FloatVector.broadcast(FS, d * sc3), acc);
+        }
+        {
+            long q = p + 16 + 64;
+            int xo = xb + 128;
+            IntVector v0 = (IntVector) ByteVector.fromMemorySegment(B16, w, q, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, IS, 0);
+            IntVector v1 = (IntVector) ByteVector.fromMemorySegment(B16, w, q + 16, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, IS, 0);
+            FloatVector lo = ((FloatVector) v0.and(0xF).convertShape(VectorOperators.I2F, FS, 0)).mul(FloatVector.fromArray(FS, x, xo))
+                    .add(((FloatVector) v1.and(0xF).convertShape(VectorOperators.I2F, FS, 0)).mul(FloatVector.fromArray(FS, x, xo + 16)));
+            FloatVector hi = ((FloatVector) v0.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, FS, 0)).mul(FloatVector.fromArray(FS, x, xo + 32))
+                    .add(((FloatVector) v1.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, FS, 0)).mul(FloatVector.fromArray(FS, x, xo + 48)));
+            acc = lo.fma(FloatVector.broadcast(FS, d * sc4), acc);
+            acc = hi.fma(FloatVector.broadcast(FS, d * sc5), acc);
+        }
+        {
+            long q = p + 16 + 96;
+            int xo = xb + 192;
+            IntVector v0 = (IntVector) ByteVector.fromMemorySegment(B16, w, q, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, IS, 0);
+            IntVector v1 = (IntVector) ByteVector.fromMemorySegment(B16, w, q + 16, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, IS, 0);
+            FloatVector lo = ((FloatVector) v0.and(0xF).convertShape(VectorOperators.I2F, FS, 0)).mul(FloatVector.fromArray(FS, x, xo))
+                    .add(((FloatVector) v1.and(0xF).convertShape(VectorOperators.I2F, FS, 0)).mul(FloatVector.fromArray(FS, x, xo + 16)));
+            FloatVector hi = ((FloatVector) v0.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, FS, 0)).mul(FloatVector.fromArray(FS, x, xo + 32))
+                    .add(((FloatVector) v1.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, FS, 0)).mul(FloatVector.fromArray(FS, x, xo + 48)));
+            acc = lo.fma(FloatVector.broadcast(FS, d * sc6), acc);
+            acc = hi.fma(FloatVector.broadcast(FS, d * sc7), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD) - dmin * mins;
     }
 
     /** Σ_c w[c]·x[xi+c] for a Q6_K row of nb super-blocks: x = d·scale·(q − 32), q six bits from ql and qh. */
