@@ -9,6 +9,7 @@ SPLITSCOPE_MODELS). Prints PASS/FAIL per cell; the exit status is the number of 
 """
 import os
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -72,7 +73,10 @@ def main():
     client = NotebookClient(nb, kernel_name="splitscope", timeout=120, allow_errors=True,
                             resources={"metadata": {"path": workdir}})
     t0 = time.time()
-    client.execute(env=env)
+    try:
+        client.execute(env=env)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
     print("executed %d cells in %.1f s" % (len(nb.cells), time.time() - t0), flush=True)
     failures, bad, good = 0, 0, 0
     for i, cell in enumerate(nb.cells):

@@ -8,6 +8,7 @@ generation checks are skipped). Prints PASS/FAIL/SKIP per check; the exit status
 """
 import os
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -212,7 +213,8 @@ def idle(kc):
 def main():
     gguf = sys.argv[1] if len(sys.argv) > 1 else None
     env = dict(os.environ)
-    env["SPLITSCOPE_HISTORY"] = os.path.join(tempfile.mkdtemp(prefix="splitscope-hist-"), "history.jsonl")
+    history_dir = tempfile.mkdtemp(prefix="splitscope-hist-")
+    env["SPLITSCOPE_HISTORY"] = os.path.join(history_dir, "history.jsonl")
     if gguf:
         env["SPLITSCOPE_MODELS"] = os.path.dirname(os.path.abspath(gguf))
     km = KernelManager(kernel_name="splitscope")
@@ -239,6 +241,7 @@ def main():
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+        shutil.rmtree(history_dir, ignore_errors=True)
     print("%d failure(s): %s" % (len(failures), ", ".join(failures)) if failures else "all checks passed", flush=True)
     sys.exit(len(failures))
 
