@@ -2,25 +2,25 @@ package dev.splitscope.engine.backend.cpu;
 
 /**
  * Activations quantized to Q8 blocks of 32 (as ggml's q8_0/q8_1), once per matmul call and shared by every weight
- * row: per token, int8 values widened to int32 (so the kernels load them without a conversion), one f32 scale per
+ * row: per token, int8 values stored as int16 (the kernels widen them to int32 as they load), one f32 scale per
  * block and, for Q4_0's offset of 8, 16 lanes per block that sum to 8 × the block's Σ q. Grown on demand, reused
  * per thread.
  */
 final class Q8Activations {
     static final int BLOCK = 32;
 
-    int[] q = new int[0];       // [token][cols], values in [-127, 127]
+    short[] q = new short[0];   // [token][cols], values in [-127, 127]
     float[] d = new float[0];   // [token][blocks]: x ≈ d * q
-    int[] s8 = new int[0];      // [token][blocks][16]: 8 * (q[j] + q[j + 16]); lanes sum to 8 * Σ q of the block
+    short[] s8 = new short[0];  // [token][blocks][16]: 8 * (q[j] + q[j + 16]), |.| ≤ 2032; lanes sum to 8 * Σ q
     int cols;
     int blocks;
     int tokens;
 
     void ensure(int nTokens, int nCols) {
         int nb = nCols / BLOCK;
-        if (q.length < nTokens * nCols) q = new int[nTokens * nCols];
+        if (q.length < nTokens * nCols) q = new short[nTokens * nCols];
         if (d.length < nTokens * nb) d = new float[nTokens * nb];
-        if (s8.length < nTokens * nb * 16) s8 = new int[nTokens * nb * 16];
+        if (s8.length < nTokens * nb * 16) s8 = new short[nTokens * nb * 16];
         this.cols = nCols;
         this.blocks = nb;
         this.tokens = nTokens;
@@ -46,9 +46,9 @@ final class Q8Activations {
             float v = x[src + i] * id;
             int k = Math.round(Math.abs(v)); // roundf: halves away from zero
             if (v < 0) k = -k;
-            q[dst + i] = k;
+            q[dst + i] = (short) k;
         }
-        for (int j = 0; j < 16; j++) s8[bi * 16 + j] = 8 * (q[dst + j] + q[dst + 16 + j]);
+        for (int j = 0; j < 16; j++) s8[bi * 16 + j] = (short) (8 * (q[dst + j] + q[dst + 16 + j]));
         float d16 = Float.float16ToFloat(Float.floatToFloat16(step));
         d[bi] = d16;
     }
