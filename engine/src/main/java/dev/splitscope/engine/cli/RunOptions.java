@@ -26,8 +26,8 @@ public final class RunOptions {
     @Option(names = "--reduce", defaultValue = "f32", description = "Type partial sums travel in: f32, f16 or bf16 (default: ${DEFAULT-VALUE})")
     String reduce;
 
-    @Option(names = {"-c", "--ctx"}, defaultValue = "0", description = "Context length (default: prompt + tokens, at least 512)")
-    int ctx;
+    @Option(names = {"-c", "--ctx"}, description = "Context length (default: enough for the run, at least 512)")
+    Integer ctx;
 
     @Option(names = "--kv-type", defaultValue = "f32", description = "KV cache type: f32 or f16 (default: ${DEFAULT-VALUE})")
     String kvType;
@@ -41,7 +41,7 @@ public final class RunOptions {
     /** The engine's load options; {@code neededCtx} is the context used when --ctx is not given (at least 512). */
     public LoadOptions toLoadOptions(int neededCtx) {
         SplitMode mode = split != null ? SplitMode.parse(split) : DeviceParser.parse(devices).size() > 1 ? SplitMode.GRAPH : SplitMode.NONE;
-        return new LoadOptions(devices, mode, fractions(), ctx > 0 ? ctx : Math.max(512, neededCtx),
+        return new LoadOptions(devices, mode, fractions(), ctx != null ? ctx : Math.max(512, neededCtx),
                 ReduceType.parse(reduce), kvType(), threads, batch);
     }
 
@@ -58,7 +58,7 @@ public final class RunOptions {
         try {
             return Arrays.stream(tensorSplit.split("[,/]")).mapToDouble(s -> Double.parseDouble(s.trim())).toArray();
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--tensor-split '" + tensorSplit + "' is not a list of numbers like 0.7,0.3");
+            throw new IllegalArgumentException("--tensor-split '" + tensorSplit + "' is not a list of numbers such as 0.6,0.4");
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.splitscope.kernel.spi.MagicContext;
 import dev.splitscope.kernel.spi.MagicException;
 import dev.splitscope.kernel.spi.PicocliMagic;
 import picocli.CommandLine.Command;
+import dev.splitscope.engine.cli.SamplingOptions;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -58,7 +59,7 @@ public final class ChatMagic extends PicocliMagic<ChatMagic.Options> {
     @Override
     @SuppressWarnings("unchecked")
     protected void execute(MagicContext ctx, Options o, String body) {
-        o.sampling.params("chat", true, true); // bad sampling values are reported before anything else
+        Streamer.params("chat", o.sampling, true, true); // bad sampling values are reported before anything else
         LoadedModels models = LoadedModels.of(ctx);
         LoadedModel m = models.get(o.model);
         String key = "splitscope.chat." + models.nameOf(o.model);
@@ -83,7 +84,7 @@ public final class ChatMagic extends PicocliMagic<ChatMagic.Options> {
         }
         String bos = m.tokenizer().bos() >= 0 ? m.tokenizer().token(m.tokenizer().bos()) : "";
         boolean addBos = bos.isEmpty() || !prompt.startsWith(bos);
-        GenerationResult r = Streamer.run(ctx, "chat", m, prompt, "", o.sampling.params("chat", addBos, true));
+        GenerationResult r = Streamer.run(ctx, "chat", m, prompt, "", Streamer.params("chat", o.sampling, addBos, true));
         conversation.add(new ChatMessage("user", user));
         conversation.add(new ChatMessage("assistant", r.text().strip()));
         ctx.bind("conversation", List.copyOf(conversation), List.class);

@@ -1,21 +1,19 @@
 package dev.splitscope.kernel.magics;
 
-import dev.splitscope.engine.plan.SplitMode;
-import dev.splitscope.engine.quant.QuantType;
 import dev.splitscope.engine.runtime.LoadOptions;
 import dev.splitscope.engine.runtime.LoadProgress;
 import dev.splitscope.engine.runtime.LoadedModel;
-import dev.splitscope.engine.runtime.ReduceType;
 import dev.splitscope.kernel.spi.MagicContext;
 import dev.splitscope.kernel.spi.MimeBundle;
 import dev.splitscope.kernel.spi.PicocliMagic;
 import dev.splitscope.kernel.views.PlanTables;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import dev.splitscope.engine.cli.RunOptions;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 
 /** {@code %load}: loads a GGUF model onto CPU or CUDA devices, with a progress display; the plan is checked first. */
@@ -29,26 +27,8 @@ public final class LoadMagic extends PicocliMagic<LoadMagic.Options> {
         @Option(names = "--as", paramLabel = "NAME", description = "The name to refer to the model by (default: the file name without .gguf).")
         String as;
 
-        @Option(names = "--devices", defaultValue = "cpu:1", paramLabel = "LIST", description = "cpu:N virtual CPU devices, or cuda:0,1 (default ${DEFAULT-VALUE}).")
-        String devices;
-
-        @Option(names = "--split", paramLabel = "MODE", description = "none, layer or graph (default: graph for several devices, none for one).")
-        String split;
-
-        @Option(names = "--tensor-split", paramLabel = "F,F,...", description = "Fractions per device, e.g. 0.6,0.4.")
-        String tensorSplit;
-
-        @Option(names = "--ctx", defaultValue = "512", paramLabel = "N", description = "Context length (default ${DEFAULT-VALUE}).")
-        int ctx;
-
-        @Option(names = "--reduce", defaultValue = "f32", paramLabel = "TYPE", description = "Partial-sum type: f32, f16 or bf16 (default ${DEFAULT-VALUE}).")
-        String reduce;
-
-        @Option(names = "--kv-type", defaultValue = "f32", paramLabel = "TYPE", description = "KV cache type: f32 or f16 (default ${DEFAULT-VALUE}).")
-        String kvType;
-
-        @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "Worker threads per CPU device (default: share the cores).")
-        int threads;
+        @Mixin
+        RunOptions run = new RunOptions();
     }
 
     @Override
@@ -100,26 +80,9 @@ public final class LoadMagic extends PicocliMagic<LoadMagic.Options> {
         ctx.out().println("→ " + var + ": the LoadedModel (plan(), run().splits(), tokenizer(), generate(...))");
     }
 
+    /** The load options; without --ctx the context is 512. */
     static LoadOptions options(Options o) {
-        boolean many = dev.splitscope.engine.plan.DeviceParser.parse(o.devices).size() > 1;
-        SplitMode split = o.split != null ? SplitMode.parse(o.split) : many ? SplitMode.GRAPH : SplitMode.NONE;
-        double[] fractions = o.tensorSplit == null ? null
-                : Arrays.stream(o.tensorSplit.split("[,/]")).map(String::trim).mapToDouble(LoadMagic::fraction).toArray();
-        QuantType kv = switch (o.kvType.toLowerCase(Locale.ROOT)) {
-            case "f32" -> QuantType.F32;
-            case "f16" -> QuantType.F16;
-            default -> throw new IllegalArgumentException("bad --kv-type '" + o.kvType + "': expected f32 or f16");
-        };
-        return new LoadOptions(o.devices, split, fractions, o.ctx, ReduceType.parse(o.reduce), kv, o.threads,
-                LoadOptions.defaults().batch());
-    }
-
-    private static double fraction(String s) {
-        try {
-            return Double.parseDouble(s);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("bad --tensor-split value '" + s + "': expected numbers such as 0.6,0.4");
-        }
+        return o.run.toLoadOptions(512);
     }
 
     private static MimeBundle progress(String name, int done, int total, long bytesDone, long bytesTotal) {

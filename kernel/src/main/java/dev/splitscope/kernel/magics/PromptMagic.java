@@ -7,6 +7,7 @@ import dev.splitscope.kernel.spi.MagicContext;
 import dev.splitscope.kernel.spi.MagicException;
 import dev.splitscope.kernel.spi.PicocliMagic;
 import picocli.CommandLine.Command;
+import dev.splitscope.engine.cli.SamplingOptions;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -55,7 +56,7 @@ public final class PromptMagic extends PicocliMagic<PromptMagic.Options> {
         String prompt = body == null ? "" : body.strip();
         if (prompt.isEmpty())
             throw new MagicException("%%prompt needs a prompt: the cell body is empty.", "Write the text to complete below the %%prompt line.");
-        GenerateParams params = o.sampling.params("prompt", true, o.special);
+        GenerateParams params = Streamer.params("prompt", o.sampling, true, o.special);
         LoadedModel m = LoadedModels.of(ctx).get(o.model);
         GenerationResult r = Streamer.run(ctx, "prompt", m, prompt, prompt, params);
         ctx.bind("generation", r, GenerationResult.class);

@@ -1,11 +1,13 @@
 package dev.splitscope.kernel.magics;
 
+import dev.splitscope.engine.cli.SamplingOptions;
 import dev.splitscope.engine.runtime.GenerateParams;
 import dev.splitscope.engine.runtime.GenerationResult;
 import dev.splitscope.engine.runtime.LoadedModel;
 import dev.splitscope.kernel.spi.Cancellation;
 import dev.splitscope.kernel.spi.CancelledException;
 import dev.splitscope.kernel.spi.MagicContext;
+import dev.splitscope.kernel.spi.MagicException;
 import dev.splitscope.kernel.spi.MimeBundle;
 import dev.splitscope.kernel.views.TableView;
 
@@ -19,6 +21,16 @@ final class Streamer {
     static final long UPDATE_NANOS = 50_000_000L;
 
     private Streamer() {}
+
+    /** The generation parameters of a %%prompt or %%chat, with bad sampling values reported as the magic's error. */
+    static GenerateParams params(String magic, SamplingOptions sampling, boolean addBos, boolean parseSpecial) {
+        try {
+            return sampling.params(addBos, parseSpecial);
+        } catch (IllegalArgumentException e) {
+            throw new MagicException("%%" + magic + ": bad sampling value: " + e.getMessage() + ".",
+                    "Accepted: -n >= 0, --temp >= 0 (0 is greedy), --top-k >= 0, --top-p in (0, 1], --min-p in [0, 1), --repeat-penalty > 0.");
+        }
+    }
 
     /** Generates; {@code shownPrefix} is shown in bold before the new text (the prompt, or nothing for chat). */
     static GenerationResult run(MagicContext ctx, String magic, LoadedModel model, String prompt, String shownPrefix, GenerateParams p) {
