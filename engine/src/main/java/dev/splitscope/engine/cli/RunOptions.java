@@ -41,7 +41,7 @@ public final class RunOptions {
     /** The engine's load options; {@code neededCtx} is the context used when --ctx is not given (at least 512). */
     public LoadOptions toLoadOptions(int neededCtx) {
         SplitMode mode = split != null ? SplitMode.parse(split) : DeviceParser.parse(devices).size() > 1 ? SplitMode.GRAPH : SplitMode.NONE;
-        return new LoadOptions(devices, mode, fractions(), ctx != null ? ctx : Math.max(512, neededCtx),
+        return new LoadOptions(devices, mode, fractions(tensorSplit), ctx != null ? ctx : Math.max(512, neededCtx),
                 ReduceType.parse(reduce), kvType(), threads, batch);
     }
 
@@ -53,12 +53,13 @@ public final class RunOptions {
         };
     }
 
-    private double[] fractions() {
+    /** Parses "0.6,0.4" (or "3/1") into fractions; null or blank means "by memory" (null). */
+    public static double[] fractions(String tensorSplit) {
         if (tensorSplit == null || tensorSplit.isBlank()) return null;
         try {
             return Arrays.stream(tensorSplit.split("[,/]")).mapToDouble(s -> Double.parseDouble(s.trim())).toArray();
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--tensor-split '" + tensorSplit + "' is not a list of numbers such as 0.6,0.4");
+            throw new IllegalArgumentException("bad --tensor-split '" + tensorSplit + "': expected numbers such as 0.6,0.4 or 3,1");
         }
     }
 }
