@@ -15,44 +15,14 @@ import time
 
 from jupyter_client.manager import KernelManager
 
-TIMEOUT = 60
+from kernel_checks import TIMEOUT, check as checked, collect, execute, failures, of_type
+
 PROMPT_END = 8  # seconds an interrupted cell may take to end
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-failures = []
 
 
 def check(name):
-    def wrap(fn):
-        def run(*args):
-            try:
-                fn(*args)
-                print("PASS", name, flush=True)
-            except Exception as e:  # noqa: BLE001 - every failure is reported, the run goes on
-                failures.append(name)
-                print("FAIL", name, "-", repr(e), flush=True)
-        return run
-    return wrap
-
-
-def collect(kc, msg_id, timeout=TIMEOUT):
-    """The iopub messages of one request up to its idle status, and its execute_reply content."""
-    msgs = []
-    deadline = time.time() + timeout
-    while True:
-        m = kc.get_iopub_msg(timeout=max(1, deadline - time.time()))
-        if m["parent_header"].get("msg_id") != msg_id:
-            continue
-        msgs.append(m)
-        if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
-            break
-    reply = kc.get_shell_msg(timeout=timeout)
-    while reply["parent_header"].get("msg_id") != msg_id:
-        reply = kc.get_shell_msg(timeout=timeout)
-    return reply["content"], msgs
-
-
-def execute(kc, code, timeout=TIMEOUT):
-    return collect(kc, kc.execute(code), timeout)
+    return checked(name, trace=False)
 
 
 def wait_for(kc, msg_id, types, timeout=TIMEOUT):
@@ -77,10 +47,6 @@ def interrupt(kc):
         reply = kc.get_control_msg(timeout=10)
     assert reply["msg_type"] == "interrupt_reply" and reply["content"]["status"] == "ok", reply
     return time.time()
-
-
-def of_type(msgs, t):
-    return [m["content"] for m in msgs if m["msg_type"] == t]
 
 
 def interrupted_error(reply, msgs, started):

@@ -8,50 +8,12 @@ import os
 import sys
 import tempfile
 import time
-import traceback
 from queue import Empty
 
 from jupyter_client.manager import KernelManager
 from jupyter_client.blocking.client import BlockingKernelClient
 
-TIMEOUT = 60
-failures = []
-
-
-def check(name):
-    def wrap(fn):
-        def run(*args):
-            try:
-                fn(*args)
-                print("PASS", name, flush=True)
-            except Exception as e:  # noqa: BLE001 - every failure is reported, the run goes on
-                failures.append(name)
-                print("FAIL", name, "-", repr(e), flush=True)
-                traceback.print_exc()
-        return run
-    return wrap
-
-
-def execute(kc, code, timeout=TIMEOUT):
-    """Runs code and returns (reply content, list of iopub messages of that request)."""
-    msg_id = kc.execute(code, store_history=True)
-    msgs = []
-    deadline = time.time() + timeout
-    while True:
-        m = kc.get_iopub_msg(timeout=max(1, deadline - time.time()))
-        if m["parent_header"].get("msg_id") != msg_id:
-            continue
-        msgs.append(m)
-        if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
-            break
-    reply = kc.get_shell_msg(timeout=timeout)
-    while reply["parent_header"].get("msg_id") != msg_id:
-        reply = kc.get_shell_msg(timeout=timeout)
-    return reply["content"], msgs
-
-
-def of_type(msgs, t):
-    return [m["content"] for m in msgs if m["msg_type"] == t]
+from kernel_checks import TIMEOUT, check, execute, failures, of_type
 
 
 def stream_text(msgs, name):
