@@ -10,6 +10,8 @@ final class Q8Activations {
     static final int BLOCK = 32;
 
     short[] q = new short[0];   // [token][cols], values in [-127, 127]
+    int[] qi = new int[0];      // the same values as int32, filled only for batches (the 4-token kernels read these)
+    int[] s8i = new int[0];     // s8 as int32, likewise
     float[] d = new float[0];   // [token][blocks]: x ≈ d * q
     short[] s8 = new short[0];  // [token][blocks][16]: 8 * (q[j] + q[j + 16]), |.| ≤ 2032; lanes sum to 8 * Σ q
     int cols;
@@ -21,6 +23,8 @@ final class Q8Activations {
         if (q.length < nTokens * nCols) q = new short[nTokens * nCols];
         if (d.length < nTokens * nb) d = new float[nTokens * nb];
         if (s8.length < nTokens * nb * 16) s8 = new short[nTokens * nb * 16];
+        if (nTokens >= 4 && qi.length < nTokens * nCols) qi = new int[nTokens * nCols];
+        if (nTokens >= 4 && s8i.length < nTokens * nb * 16) s8i = new int[nTokens * nb * 16];
         this.cols = nCols;
         this.blocks = nb;
         this.tokens = nTokens;
@@ -39,6 +43,7 @@ final class Q8Activations {
      * results match llama.cpp's CPU backend rather than an ideal quantizer.
      */
     private void quantizeBlock(float[] x, int src, int dst, int bi) {
+        boolean wide = tokens >= 4;
         float amax = CpuOps.maxAbs(x, src, BLOCK);
         float step = amax / 127f;
         float id = step != 0 ? 1f / step : 0f;
@@ -47,8 +52,12 @@ final class Q8Activations {
             int k = Math.round(Math.abs(v)); // roundf: halves away from zero
             if (v < 0) k = -k;
             q[dst + i] = (short) k;
+            if (wide) qi[dst + i] = k;
         }
-        for (int j = 0; j < 16; j++) s8[bi * 16 + j] = (short) (8 * (q[dst + j] + q[dst + 16 + j]));
+        for (int j = 0; j < 16; j++) {
+            s8[bi * 16 + j] = (short) (8 * (q[dst + j] + q[dst + 16 + j]));
+            if (wide) s8i[bi * 16 + j] = s8[bi * 16 + j];
+        }
         float d16 = Float.float16ToFloat(Float.floatToFloat16(step));
         d[bi] = d16;
     }
