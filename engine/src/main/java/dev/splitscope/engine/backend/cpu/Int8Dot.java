@@ -173,17 +173,17 @@ final class Int8Dot {
         for (int b = 0; b < nb; b++) {
             long p = off + (long) b * Q4_0_BYTES;
             float dw = Float.float16ToFloat(w.get(F16, p));
-            IntVector u = unsigned(w, p + 2);
+            IntVector u = (IntVector) ByteVector.fromMemorySegment(BS, w, p + 2, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, IS, 0);
             IntVector lo = u.and(0xF), hi = u.lanewise(VectorOperators.ASHR, 4); // elements 0..15, 16..31
             int xi = x0 + 32 * b, di = d0 + b;
-            acc0 = toFloat(dot2(lo, hi, xq, xi).sub(IntVector.fromArray(IS, s8, di * 16)))
-                    .fma(FloatVector.broadcast(FS, dw * xd[di]), acc0);
-            acc1 = toFloat(dot2(lo, hi, xq, xi + cols).sub(IntVector.fromArray(IS, s8, (di + nbx) * 16)))
-                    .fma(FloatVector.broadcast(FS, dw * xd[di + nbx]), acc1);
-            acc2 = toFloat(dot2(lo, hi, xq, xi + 2 * cols).sub(IntVector.fromArray(IS, s8, (di + 2 * nbx) * 16)))
-                    .fma(FloatVector.broadcast(FS, dw * xd[di + 2 * nbx]), acc2);
-            acc3 = toFloat(dot2(lo, hi, xq, xi + 3 * cols).sub(IntVector.fromArray(IS, s8, (di + 3 * nbx) * 16)))
-                    .fma(FloatVector.broadcast(FS, dw * xd[di + 3 * nbx]), acc3);
+            IntVector s0 = lo.mul(IntVector.fromArray(IS, xq, xi)).add(hi.mul(IntVector.fromArray(IS, xq, xi + 16))).sub(IntVector.fromArray(IS, s8, (di) * 16));
+            acc0 = ((FloatVector) s0.convertShape(VectorOperators.I2F, FS, 0)).fma(FloatVector.broadcast(FS, dw * xd[di]), acc0);
+            IntVector s1 = lo.mul(IntVector.fromArray(IS, xq, xi + cols)).add(hi.mul(IntVector.fromArray(IS, xq, xi + cols + 16))).sub(IntVector.fromArray(IS, s8, (di + nbx) * 16));
+            acc1 = ((FloatVector) s1.convertShape(VectorOperators.I2F, FS, 0)).fma(FloatVector.broadcast(FS, dw * xd[di + nbx]), acc1);
+            IntVector s2 = lo.mul(IntVector.fromArray(IS, xq, xi + 2 * cols)).add(hi.mul(IntVector.fromArray(IS, xq, xi + 2 * cols + 16))).sub(IntVector.fromArray(IS, s8, (di + 2 * nbx) * 16));
+            acc2 = ((FloatVector) s2.convertShape(VectorOperators.I2F, FS, 0)).fma(FloatVector.broadcast(FS, dw * xd[di + 2 * nbx]), acc2);
+            IntVector s3 = lo.mul(IntVector.fromArray(IS, xq, xi + 3 * cols)).add(hi.mul(IntVector.fromArray(IS, xq, xi + 3 * cols + 16))).sub(IntVector.fromArray(IS, s8, (di + 3 * nbx) * 16));
+            acc3 = ((FloatVector) s3.convertShape(VectorOperators.I2F, FS, 0)).fma(FloatVector.broadcast(FS, dw * xd[di + 3 * nbx]), acc3);
         }
         store4(y, yi, yStride, acc0, acc1, acc2, acc3);
     }
