@@ -16,8 +16,8 @@ import java.nio.ByteOrder;
  * Integer dot products of Q8_0 / Q4_0 weight rows against {@link Q8Activations}, as ggml's vec_dot_q8_0_q8_0 and
  * vec_dot_q4_0_q8_0: each block's 32 int8 × int8 products are summed exactly in int32 lanes, then the lanes are
  * scaled by weight scale × activation scale into a float accumulator. Weight bytes (and the int16 activations) are
- * widened straight to int32:
- * measured on AVX-512 this beat int16 products plus a pairwise int16→int32 sum (the Vector API has no pmaddwd).
+ * widened straight to int32: measured on AVX-512, this beat int16 products plus a pairwise int16→int32 sum (the
+ * Vector API has no pmaddwd).
  */
 final class Int8Dot {
     private Int8Dot() {}
