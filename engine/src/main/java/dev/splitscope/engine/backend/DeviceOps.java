@@ -63,8 +63,11 @@ public interface DeviceOps extends AutoCloseable {
     /** out = a + b (out may alias a). */
     void add(Act a, Act b, int tokens, Act out);
 
-    /** In-place rotary embedding of {@code heads} heads at positions pos0.. . */
-    void rope(Act x, int tokens, int heads, int headDim, int ropeDim, boolean neox, float theta, int pos0);
+    /**
+     * In-place rotary embedding of {@code heads} heads at positions pos0.. . {@code freqFactors} (Llama 3's
+     * rope_freqs, ropeDim/2 values) divide each pair's angle; null when the model has none.
+     */
+    void rope(Act x, int tokens, int heads, int headDim, int ropeDim, boolean neox, float theta, int pos0, Weight freqFactors);
 
     /**
      * Causal attention of {@code qHeads} local query heads; writes k and v of positions pos0.. into layer

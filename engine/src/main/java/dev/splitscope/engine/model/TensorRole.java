@@ -8,6 +8,8 @@ public enum TensorRole {
     TOKEN_EMBD("token_embd", false),
     OUTPUT_NORM("output_norm", false),
     OUTPUT("output", false),
+    /** Llama 3's per-pair rope frequency factors (rope scaling), when the file has them. */
+    ROPE_FREQS("rope_freqs", false),
     ATTN_NORM("attn_norm", true),
     ATTN_Q("attn_q", true),
     ATTN_K("attn_k", true),
@@ -42,7 +44,7 @@ public enum TensorRole {
 
     /** Norm weights and biases stay F32 in every GGUF we write or read. */
     public boolean isSmall() {
-        return isBias() || this == ATTN_NORM || this == FFN_NORM || this == OUTPUT_NORM || this == ATTN_Q_NORM || this == ATTN_K_NORM;
+        return isBias() || this == ROPE_FREQS || this == ATTN_NORM || this == FFN_NORM || this == OUTPUT_NORM || this == ATTN_Q_NORM || this == ATTN_K_NORM;
     }
 
     /** The full GGUF tensor name for this role at {@code layer} (ignored for top-level roles). */

@@ -38,7 +38,7 @@ final class PlacementBuilder {
                 if (spec.tiedOutput() && last != 0) whole(t, last); // the tied lm_head reads token_embd on the last device
             } else if (t.layer() >= 0 && t.layer() < layerDevice.length) {
                 whole(t, layerDevice[t.layer()]);
-            } else if (t.role() == null) {
+            } else if (t.role() == null || t.role() == TensorRole.ROPE_FREQS) {
                 // an unknown top-level tensor (rope_freqs, ...) may be needed by any layer: every device that runs one
                 java.util.BitSet users = new java.util.BitSet();
                 users.set(0);
@@ -62,7 +62,7 @@ final class PlacementBuilder {
                     for (DeviceShard s : shards)
                         if (s.device() == 0 || (spec.tiedOutput() && !s.vocab().isEmpty())) whole(t, s.device());
                 }
-                case ATTN_NORM, ATTN_Q_NORM, ATTN_K_NORM -> replicateWhere(t, shards, s -> !s.qHeads().isEmpty());
+                case ATTN_NORM, ATTN_Q_NORM, ATTN_K_NORM, ROPE_FREQS -> replicateWhere(t, shards, s -> !s.qHeads().isEmpty());
                 case FFN_NORM -> replicateWhere(t, shards, s -> !s.ff().isEmpty() || !s.ffExp().isEmpty());
                 case FFN_GATE_INP -> replicateWhere(t, shards, s -> !s.ffExp().isEmpty());
                 case OUTPUT_NORM -> replicateWhere(t, shards, s -> !s.vocab().isEmpty());

@@ -27,6 +27,7 @@ final class DeviceRun implements AutoCloseable {
     private final int maxTokens;
     private final RoutingCounts routing; // null when another device counts this device's routing
     private DeviceOps.Weight[][][] experts; // [layer][gate, up, down][expert]
+    private final DeviceOps.Weight ropeFreqs; // [ropeDim / 2] or null
 
     DeviceRun(int index, DeviceOps ops, GgufFile file, Graph graph, DeviceShard ranges, Axis[] axes,
               int ctx, int maxTokens, QuantType kvType, boolean[] layersHere, RoutingCounts routing) {
@@ -41,6 +42,7 @@ final class DeviceRun implements AutoCloseable {
         this.weights = new DeviceWeights(file, spec, ranges, ops);
         this.acts = new DeviceOps.Act[graph.size()];
         this.kvOf = Layout.kvOf(ranges, spec.gqaRatio());
+        this.ropeFreqs = file.hasTensor(TensorRole.ROPE_FREQS.tensorName(-1)) ? weights.get(TensorRole.ROPE_FREQS, -1) : null;
         this.kv = ops.allocKv(layersHere, ctx, ranges.kvHeads().length(), spec.headDim(), kvType);
     }
 
@@ -76,7 +78,7 @@ final class DeviceRun implements AutoCloseable {
             case ROPE -> {
                 alias(n.id(), in[0]);
                 int heads = localWidth(n) / spec.headDim();
-                ops.rope(act(n.id()), tokens, heads, spec.headDim(), spec.ropeDim(), spec.ropeNeox(), spec.ropeTheta(), pos0);
+                ops.rope(act(n.id()), tokens, heads, spec.headDim(), spec.ropeDim(), spec.ropeNeox(), spec.ropeTheta(), pos0, ropeFreqs);
             }
             case ATTENTION -> ops.attention(act(in[0]), act(in[1]), act(in[2]), kv, n.layer(), tokens, pos0, spec.headDim(), kvOf, act(n.id()));
             case SWIGLU -> ops.swiglu(act(in[0]), act(in[1]), tokens, act(n.id()));

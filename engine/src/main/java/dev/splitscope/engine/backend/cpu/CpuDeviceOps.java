@@ -108,10 +108,11 @@ public final class CpuDeviceOps implements DeviceOps {
     }
 
     @Override
-    public void rope(Act x, int tokens, int heads, int headDim, int ropeDim, boolean neox, float theta, int pos0) {
+    public void rope(Act x, int tokens, int heads, int headDim, int ropeDim, boolean neox, float theta, int pos0, Weight freqFactors) {
         float[] xd = a(x);
+        float[] factors = freqFactors == null ? null : ((CpuWeight) freqFactors).dense();
         for (int t = 0; t < tokens; t++)
-            CpuOps.rope(xd, t * x.width(), heads, headDim, ropeDim, pos0 + t, theta, null, neox);
+            CpuOps.rope(xd, t * x.width(), heads, headDim, ropeDim, pos0 + t, theta, factors, neox);
     }
 
     @Override

@@ -257,12 +257,13 @@ public final class CudaDeviceOps implements DeviceOps {
     }
 
     @Override
-    public void rope(Act x, int tokens, int heads, int headDim, int ropeDim, boolean neox, float theta, int pos0) {
+    public void rope(Act x, int tokens, int heads, int headDim, int ropeDim, boolean neox, float theta, int pos0, Weight freqFactors) {
         if (heads * headDim != x.width())
             throw new IllegalArgumentException(name + ": rope of " + heads + "x" + headDim + " over a row of " + x.width());
         setPos(pos0);
         begin(tokens);
-        gpu.ropeKv(a(x).address(), 0L, 0L, 0L, 0L, pos.address(), tokens, heads, 0, headDim, ropeDim, neox, theta, 0L);
+        long factors = freqFactors == null ? 0L : vector(freqFactors);
+        gpu.ropeKv(a(x).address(), 0L, 0L, 0L, 0L, pos.address(), tokens, heads, 0, headDim, ropeDim, neox, theta, factors);
         wrote(x);
     }
 
