@@ -21,8 +21,8 @@ class TensorDirectoryTest {
             assertEquals(r, d.role(), r.tensorName(7));
             assertEquals(r.perLayer ? 7 : -1, d.layer());
         }
-        TensorDesc rope = TensorDirectory.describe(new GgufTensorInfo("rope_freqs.weight", new long[]{64}, QuantType.F32, 0));
-        assertNull(rope.role());
+        TensorDesc unknown = TensorDirectory.describe(new GgufTensorInfo("cls.weight", new long[]{64}, QuantType.F32, 0));
+        assertNull(unknown.role());
         TensorDesc odd = TensorDirectory.describe(new GgufTensorInfo("blk.3.ffn_gate_shexp.weight", new long[]{64}, QuantType.F32, 0));
         assertNull(odd.role());
         assertEquals(3, odd.layer());
@@ -32,10 +32,13 @@ class TensorDirectoryTest {
     void unknownTensorsAreReplicatedWhereLayersRun() {
         var spec = dev.splitscope.engine.model.Preset.LLAMA3_8B.spec;
         var tensors = new java.util.ArrayList<>(dev.splitscope.engine.model.TensorLayout.tensors(spec, QuantType.Q4_0));
+        tensors.add(TensorDirectory.describe(new GgufTensorInfo("cls.weight", new long[]{64}, QuantType.F32, 0)));
         tensors.add(TensorDirectory.describe(new GgufTensorInfo("rope_freqs.weight", new long[]{64}, QuantType.F32, 0)));
         for (SplitMode mode : SplitMode.values()) {
             Plan p = Planner.plan(spec, tensors, DeviceParser.parse("3x24GiB", 0), PlanOptions.of(mode));
-            PlanInvariants.check(p, tensors, "rope_freqs " + mode);
+            PlanInvariants.check(p, tensors, "unknown tensor " + mode);
+            assertEquals(mode == SplitMode.NONE ? 1 : 3, p.placementsOf("cls.weight").size(), mode.toString());
+            // rope_freqs is known: every device that runs attention holds it
             assertEquals(mode == SplitMode.NONE ? 1 : 3, p.placementsOf("rope_freqs.weight").size(), mode.toString());
             assertTrue(p.has(PlanIssue.UNKNOWN_TENSOR));
         }
