@@ -240,6 +240,8 @@ def run(path, html_dir):
         html, _ = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True).from_notebook_node(nb)
         with open(out.replace(".html", "-outputs.html"), "w", encoding="utf-8") as f:
             f.write(html)
+        # The executed notebook itself, for the classic notebook UI check.
+        nbformat.write(nb, out.replace(".html", ".ipynb"))
     result = Run(nb)
     assert not result.errors, "error outputs:\n" + "\n".join(result.errors)
     CHECKS[os.path.basename(path)[:2]](result)
