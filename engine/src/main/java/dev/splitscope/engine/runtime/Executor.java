@@ -26,6 +26,8 @@ public final class Executor implements AutoCloseable {
     private final ExecutorService[] hostThreads;
     private final int[] owner;
     private final int maxTokens;
+    /** The first head node (final norm): from here on only the last token is evaluated. */
+    private final int headStart;
     private List<StepTiming> lastTimings = List.of();
 
     public Executor(Graph graph, Layout layout, DeviceRun[] devices, ReduceType reduceType, int maxTokens) {
@@ -36,6 +38,7 @@ public final class Executor implements AutoCloseable {
         this.reduceType = reduceType;
         this.maxTokens = maxTokens;
         this.owner = new int[graph.size()];
+        this.headStart = graph.find("result_norm", -1).id();
         this.hostThreads = new ExecutorService[devices.length];
         if (devices.length > 1)
             for (int d = 0; d < devices.length; d++) {
@@ -76,7 +79,6 @@ public final class Executor implements AutoCloseable {
 
     private float[] step(int[] ids, int pos0) {
         int n = ids.length;
-        int headStart = graph.find("result_norm", -1).id();
         float[] logits = new float[graph.spec().nVocab()];
         List<StepTiming> timings = new ArrayList<>();
         int i = 0;
@@ -84,9 +86,9 @@ public final class Executor implements AutoCloseable {
             int group = splits.get(i).group();
             List<Split> members = new ArrayList<>();
             while (i < splits.size() && splits.get(i).group() == group) members.add(splits.get(i++));
-            long[] compute = runGroup(members, ids, pos0, headStart);
+            long[] compute = runGroup(members, ids, pos0);
             long t0 = System.nanoTime();
-            long bytes = synchronise(members, n >= 1 && members.getFirst().lastNode() + 1 >= headStart ? 1 : n, logits);
+            long bytes = synchronise(members, members.getFirst().lastNode() + 1 >= headStart ? 1 : n, logits);
             long sync = System.nanoTime() - t0;
             for (int m = 0; m < members.size(); m++) {
                 Split s = members.get(m);
@@ -97,14 +99,14 @@ public final class Executor implements AutoCloseable {
         return logits;
     }
 
-    private long[] runGroup(List<Split> members, int[] ids, int pos0, int headStart) {
+    private long[] runGroup(List<Split> members, int[] ids, int pos0) {
         long[] nanos = new long[members.size()];
         if (members.size() == 1) {
-            nanos[0] = runSplit(members.getFirst(), ids, pos0, headStart);
+            nanos[0] = runSplit(members.getFirst(), ids, pos0);
             return nanos;
         }
         List<Future<Long>> fs = new ArrayList<>();
-        for (Split s : members) fs.add(hostThreads[s.device()].submit(() -> runSplit(s, ids, pos0, headStart)));
+        for (Split s : members) fs.add(hostThreads[s.device()].submit(() -> runSplit(s, ids, pos0)));
         for (int m = 0; m < fs.size(); m++) nanos[m] = await(fs.get(m));
         return nanos;
     }
@@ -121,7 +123,7 @@ public final class Executor implements AutoCloseable {
     }
 
     /** Runs one split's nodes on its device; head nodes (final norm and lm_head) run on the last token only. */
-    private long runSplit(Split s, int[] ids, int pos0, int headStart) {
+    private long runSplit(Split s, int[] ids, int pos0) {
         long t0 = System.nanoTime();
         DeviceRun dev = devices[s.device()];
         for (int id = s.firstNode(); id <= s.lastNode(); id++) {
