@@ -81,37 +81,40 @@ public final class Executor implements AutoCloseable {
         int n = ids.length;
         float[] logits = new float[graph.spec().nVocab()];
         List<StepTiming> timings = new ArrayList<>();
+        long stepStart = System.nanoTime();
         int i = 0;
         while (i < splits.size()) {
             int group = splits.get(i).group();
             List<Split> members = new ArrayList<>();
             while (i < splits.size() && splits.get(i).group() == group) members.add(splits.get(i++));
-            long[] compute = runGroup(members, ids, pos0);
+            long[][] run = runGroup(members, ids, pos0); // per member: start, end
             long t0 = System.nanoTime();
             long bytes = synchronise(members, members.getFirst().lastNode() + 1 >= headStart ? 1 : n, logits);
             long sync = System.nanoTime() - t0;
             for (int m = 0; m < members.size(); m++) {
                 Split s = members.get(m);
-                timings.add(new StepTiming(s.index(), group, s.device(), n, compute[m], sync, bytes));
+                timings.add(new StepTiming(s.index(), group, s.device(), n, run[m][0] - stepStart, run[m][1] - run[m][0],
+                        t0 - stepStart, sync, bytes));
             }
         }
         lastTimings = List.copyOf(timings);
         return logits;
     }
 
-    private long[] runGroup(List<Split> members, int[] ids, int pos0) {
-        long[] nanos = new long[members.size()];
+    /** Runs a group's splits, concurrently when there are several; returns each one's start and end (nanoTime). */
+    private long[][] runGroup(List<Split> members, int[] ids, int pos0) {
+        long[][] nanos = new long[members.size()][];
         if (members.size() == 1) {
             nanos[0] = runSplit(members.getFirst(), ids, pos0);
             return nanos;
         }
-        List<Future<Long>> fs = new ArrayList<>();
+        List<Future<long[]>> fs = new ArrayList<>();
         for (Split s : members) fs.add(hostThreads[s.device()].submit(() -> runSplit(s, ids, pos0)));
         for (int m = 0; m < fs.size(); m++) nanos[m] = await(fs.get(m));
         return nanos;
     }
 
-    private static long await(Future<Long> f) {
+    private static long[] await(Future<long[]> f) {
         try {
             return f.get();
         } catch (InterruptedException e) {
@@ -123,7 +126,7 @@ public final class Executor implements AutoCloseable {
     }
 
     /** Runs one split's nodes on its device; head nodes (final norm and lm_head) run on the last token only. */
-    private long runSplit(Split s, int[] ids, int pos0) {
+    private long[] runSplit(Split s, int[] ids, int pos0) {
         long t0 = System.nanoTime();
         DeviceRun dev = devices[s.device()];
         for (int id = s.firstNode(); id <= s.lastNode(); id++) {
@@ -141,7 +144,7 @@ public final class Executor implements AutoCloseable {
             owner[id] = s.device();
         }
         dev.ops.synchronize();
-        return System.nanoTime() - t0;
+        return new long[]{t0, System.nanoTime()};
     }
 
     /** Layer split: copies inputs produced on another device (tensor parallel splits never need this). */

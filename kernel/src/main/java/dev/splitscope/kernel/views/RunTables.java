@@ -3,14 +3,18 @@ package dev.splitscope.kernel.views;
 import dev.splitscope.engine.graph.Graph;
 import dev.splitscope.engine.runtime.Split;
 import dev.splitscope.engine.runtime.StepTiming;
-import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
-import java.util.ArrayList;
+import java.awt.BasicStroke;
+import java.awt.Color;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -48,6 +52,7 @@ public final class RunTables {
         IntColumn group = IntColumn.create("group");
         StringColumn device = StringColumn.create("device");
         IntColumn tokens = IntColumn.create("tokens");
+        DoubleColumn start = DoubleColumn.create("start_us");
         DoubleColumn compute = DoubleColumn.create("compute_us");
         DoubleColumn sync = DoubleColumn.create("sync_us");
         LongColumn bytes = LongColumn.create("sync_bytes");
@@ -56,23 +61,43 @@ public final class RunTables {
             group.append(t.group());
             device.append(t.device() < deviceNames.size() ? deviceNames.get(t.device()) : String.valueOf(t.device()));
             tokens.append(t.tokens());
+            start.append(Math.round(t.startNanos() / 100.0) / 10.0);
             compute.append(Math.round(t.computeNanos() / 100.0) / 10.0);
             sync.append(Math.round(t.syncNanos() / 100.0) / 10.0);
             bytes.append(t.syncBytes());
         }
-        return Table.create("timings of the last forward step", split, group, device, tokens, compute, sync, bytes);
+        return Table.create("timings of the last forward step", split, group, device, tokens, start, compute, sync, bytes);
     }
 
-    /** Per device: total compute and synchronisation time of the last step, stacked. */
-    public static CategoryChart timeline(List<StepTiming> timings, List<String> deviceNames) {
-        int n = deviceNames.size();
-        double[][] v = new double[2][n];
+    /**
+     * The last step as a timeline: one row per device, a coloured bar per split from its measured start to its end,
+     * and a grey bar for each synchronisation (all-reduce, gather or copy) that ended a group.
+     */
+    public static XYChart timeline(List<StepTiming> timings, List<String> deviceNames) {
+        XYChart c = new XYChartBuilder().width(760).height(120 + 40 * deviceNames.size()).title("timeline of the last forward step")
+                .xAxisTitle("µs from the start of the step").yAxisTitle("device").build();
+        c.getStyler().setLegendVisible(false);
+        c.getStyler().setYAxisMin(-0.5).setYAxisMax(deviceNames.size() - 0.5);
+        c.getStyler().setYAxisDecimalPattern("#");
+        BasicStroke bar = new BasicStroke(14f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER);
+        java.util.Set<Integer> syncsDrawn = new java.util.HashSet<>();
         for (StepTiming t : timings) {
-            if (t.device() >= n) continue;
-            v[0][t.device()] += t.computeNanos() / 1e3;
-            v[1][t.device()] += t.syncNanos() / 1e3;
+            double from = t.startNanos() / 1e3, to = from + t.computeNanos() / 1e3;
+            addBar(c, "split " + t.split(), from, to, t.device(), bar, PALETTE[t.device() % PALETTE.length]);
+            if (t.syncNanos() > 0 && syncsDrawn.add(t.group()))
+                for (int d = 0; d < deviceNames.size(); d++)
+                    addBar(c, "sync " + t.group() + "/" + d, t.syncStartNanos() / 1e3, (t.syncStartNanos() + t.syncNanos()) / 1e3, d, bar, Color.GRAY);
         }
-        return Charts.stackedBars("time per device in the last step", "device", "µs", new ArrayList<>(deviceNames),
-                List.of("compute", "sync"), v);
+        return c;
+    }
+
+    private static final Color[] PALETTE = {new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44),
+            new Color(214, 39, 40), new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194), new Color(127, 127, 127)};
+
+    private static void addBar(XYChart c, String name, double from, double to, int device, BasicStroke stroke, Color colour) {
+        XYSeries s = c.addSeries(name, new double[]{from, Math.max(to, from + 0.01)}, new double[]{device, device});
+        s.setMarker(SeriesMarkers.NONE);
+        s.setLineStyle(stroke);
+        s.setLineColor(colour);
     }
 }
