@@ -19,7 +19,7 @@ public final class BuiltinMagics implements MagicProvider {
     public List<Magic> magics() {
         return List.of(new HelpMagic(), new LsMagic(), new DebugMagic(), new PluginMagic(), new DevicesMagic(),
                 new GgufMagic(), new PlanMagic(),
-                new LoadMagic(), new ModelsMagic(), new UnloadMagic(), new PlacementMagic(), new SplitsMagic(), new KvMagic(),
+                new LoadMagic(), new ModelsMagic(), new UnloadMagic(), new PlacementMagic(), new SplitsMagic(), new KvMagic(), new RoutingMagic(),
                 new CommMagic(), new TimingsMagic(), new PromptMagic(), new ChatMagic(), new BenchMagic());
     }
 

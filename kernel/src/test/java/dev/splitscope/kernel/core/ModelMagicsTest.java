@@ -97,6 +97,28 @@ class ModelMagicsTest {
     }
 
     @Test
+    @Order(10)
+    void routingCountsTheExpertsOfAMoeModel() throws Exception {
+        session.execute("%load " + model + " --as dense --ctx 64");
+        MagicError dense = assertThrows(MagicError.class, () -> session.execute("%routing --model dense"));
+        assertTrue(dense.getMessage().contains("dense model"), dense.getMessage());
+        session.execute("%unload dense");
+        Path moe = TestModels.file("derived/stories260K-moe4-identical-top2.gguf");
+        session.execute("%load " + moe + " --as moe --devices cpu:2 --split graph --ctx 128");
+        MagicError none = assertThrows(MagicError.class, () -> session.execute("%routing --model moe"));
+        assertTrue(none.getMessage().contains("no routed tokens"), none.getMessage());
+        session.execute("%routing --model moe --on");
+        session.execute("%%prompt --model moe -n 8\nOnce upon a time");
+        sink.clear();
+        session.execute("%routing --model moe");
+        assertTrue(sink.bundles().stream().anyMatch(b -> b.get("text/html") != null && b.get("text/html").contains("<th>picks</th>")));
+        // 5 layers x 4 experts; top-2 routing: each counted token adds 2 picks per layer
+        assertEquals("true", session.execute("routing.rowCount() == 20 && routing.longColumn(\"picks\").sum() == "
+                + "2L * 5 * moe.run().routing().tokens(0)").orElseThrow().get("text/plain"));
+        session.execute("%unload moe");
+    }
+
+    @Test
     @Order(5)
     void chatNeedsATemplate() {
         MagicError e = assertThrows(MagicError.class, () -> session.execute("%%chat\nhello"));
