@@ -37,7 +37,7 @@ final class DeviceWeights {
     }
 
     DeviceOps.Weight get(TensorRole role, int layer) {
-        return cache.computeIfAbsent(role.tensorName(layer) + "#" + layer, k -> upload(slice(role, full(role, layer))));
+        return cache.computeIfAbsent(role.tensorName(layer), k -> upload(slice(role, full(role, layer))));
     }
 
     /** Expert e's gate/up/down slice. */

@@ -29,6 +29,7 @@ public final class Executor implements AutoCloseable {
     /** The first head node (final norm): from here on only the last token is evaluated. */
     private final int headStart;
     private List<StepTiming> lastTimings = List.of();
+    private float[] reduceSum = new float[0], reducePart = new float[0]; // all-reduce scratch
 
     public Executor(Graph graph, Layout layout, DeviceRun[] devices, ReduceType reduceType, int maxTokens) {
         this.graph = graph;
@@ -178,17 +179,20 @@ public final class Executor implements AutoCloseable {
 
     private long allReduce(int syncId, int tokens) {
         int src = graph.node(syncId).inputs()[0];
-        int width = graph.node(syncId).width();
-        float[] sum = new float[tokens * width], part = new float[tokens * width];
+        int width = graph.node(syncId).width(), n = tokens * width;
+        // reused across the two reductions of every layer: this runs on each step's hot path
+        if (reduceSum.length < n) {
+            reduceSum = new float[n];
+            reducePart = new float[n];
+        }
+        float[] sum = reduceSum, part = reducePart;
+        java.util.Arrays.fill(sum, 0, n, 0f);
         for (DeviceRun d : devices) {
             d.ops.download(d.act(src), tokens, part);
-            for (int j = 0; j < sum.length; j++) sum[j] += reduceType.round(part[j]);
+            for (int j = 0; j < n; j++) sum[j] += reduceType.round(part[j]);
         }
-        for (int j = 0; j < sum.length; j++) sum[j] = reduceType.round(sum[j]);
-        for (DeviceRun d : devices) {
-            d.ops.upload(sum, tokens, d.act(syncId));
-            owner[syncId] = d.index;
-        }
+        for (int j = 0; j < n; j++) sum[j] = reduceType.round(sum[j]);
+        for (DeviceRun d : devices) d.ops.upload(sum, tokens, d.act(syncId));
         // Ring all-reduce volume: each device sends 2(p-1)/p of the buffer.
         int p = devices.length;
         return p == 1 ? 0 : 2L * (p - 1) * tokens * width * reduceType.bytes;
