@@ -116,3 +116,77 @@ __device__ __forceinline__ void pick_matrix(int nb0, int nb1, int* m, int* bx) {
     *m = b < nb0 ? 0 : b < nb0 + nb1 ? 1 : 2;
     *bx = *m == 0 ? b : *m == 1 ? b - nb0 : b - nb0 - nb1;
 }
+
+// ---- Q4_0 / Q8_0 matvec variants (CudaBackend.MatvecVariant): each warp computes R consecutive rows ----
+
+// Weights are read exactly once: load them without allocating in L1, which then keeps the activations every warp
+// re-reads.
+__device__ __forceinline__ int4 ld_weights(const int4* p) {
+    int4 v;
+    asm("ld.global.nc.L1::no_allocate.v4.s32 {%0, %1, %2, %3}, [%4];"
+        : "=r"(v.x), "=r"(v.y), "=r"(v.z), "=r"(v.w) : "l"(p));
+    return v;
+}
+
+// Starts fetching p's line into L2 without holding a register (loads cannot be issued ahead of a barrier).
+__device__ __forceinline__ void prefetch_l2(const void* p) {
+    asm volatile("prefetch.global.L2 [%0];" : : "l"(p));
+}
+
+// A block of 4 warps computes 4 / wpr groups of R consecutive rows, wpr warps per group (each taking every wpr-th
+// chunk of the columns).
+struct RowGroup {
+    int row0;  // the group's first row (past the end for the spare groups of a short last block)
+    int part;  // which of the wpr warps of the group this is
+};
+
+__device__ __forceinline__ RowGroup row_group(int R, int wpr, int bx) {
+    RowGroup g;
+    g.row0 = (bx * (blockDim.y / wpr) + threadIdx.y / wpr) * R;
+    g.part = threadIdx.y % wpr;
+    return g;
+}
+
+// The first of the R consecutive rows a group reads: a group that would run past the last row is moved back, so it
+// reads real rows (and stores only its own) and one base pointer serves all R rows.
+__device__ __forceinline__ int first_row(int R, int rows, int row0) {
+    int f = row0 < rows - R ? row0 : rows - R;
+    return f > 0 ? f : 0;
+}
+
+// Row r of the group, relative to first_row (clamped: only a matrix of fewer than R rows has rows to clamp).
+__device__ __forceinline__ int row_off(int r, int rows, int first) {
+    return first + r < rows ? r : rows - 1 - first;
+}
+
+// Sums each of the R rows read from first over the warp and the group's wpr warps; lane r stores y[b][first + r]
+// (+)= its sum when that row is the group's own.
+template <int R>
+__device__ __forceinline__ void store_rows(const float (&acc)[R], float* y, int rows, RowGroup g, int first, int wpr,
+                                           int accumulate) {
+    __shared__ float red[R][32];
+    float mine = 0.f;
+#pragma unroll
+    for (int r = 0; r < R; r++) {
+        float v = warp_sum(acc[r]);
+        if (threadIdx.x == r) mine = v;
+    }
+    if (wpr > 1) {
+        if (threadIdx.x < R) red[threadIdx.x][threadIdx.y] = mine;
+        __syncthreads();
+        if (g.part != 0) return;
+        if (threadIdx.x < R)
+            for (int i = 1; i < wpr; i++) mine += red[threadIdx.x][threadIdx.y + i];
+    }
+    int row = first + threadIdx.x;
+    if (threadIdx.x < R && row >= g.row0 && row < rows) {
+        float* out = y + (i64) blockIdx.y * rows + row;
+        *out = accumulate ? *out + mine : mine;
+    }
+}
+
+// The value of matrix m (0, 1 or 2) of a grouped launch.
+template <typename T>
+__device__ __forceinline__ T pick3(int m, T a, T b, T c) {
+    return m == 0 ? a : m == 1 ? b : c;
+}

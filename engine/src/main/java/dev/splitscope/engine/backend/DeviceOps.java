@@ -90,8 +90,63 @@ public interface DeviceOps extends AutoCloseable {
      */
     void moeFfn(Weight[] gate, Weight[] up, Weight[] down, Act x, Act route, int k, int tokens, Act out);
 
+    /**
+     * The largest value of row 0 of {@code x} and its index (ties: the lowest), for greedy decoding without copying
+     * the logits to the host.
+     */
+    default Best argmax(Act x) {
+        float[] row = new float[x.width()];
+        download(x, 1, row);
+        int b = 0;
+        for (int i = 1; i < row.length; i++) if (row[i] > row[b]) b = i;
+        return new Best(row[b], b);
+    }
+
+    /** A row's largest value and its index. */
+    record Best(float value, int index) {}
+
     /** Waits until every queued operation has finished. */
     void synchronize();
+
+    /**
+     * Starts a forward step over {@code ids} at positions pos0.. . Devices that read the ids and the position from
+     * their own memory stage them here, once per step.
+     */
+    default void beginStep(int[] ids, int pos0) {}
+
+    /** Ends the work of a step; a GPU runs what it deferred (a single-token step as one CUDA graph). */
+    default void endStep() {}
+
+    /**
+     * Runs the single-token step recorded by the last begin/endStep again, for new ids and position, without the
+     * node-by-node calls. False when there is nothing to replay (the caller then walks the nodes).
+     */
+    default boolean replayStep(int[] ids, int pos0) {
+        return false;
+    }
+
+    /** True when {@link #mark} timestamps the device's own queue (a GPU); otherwise the host clock is the device's. */
+    default boolean timesOnDevice() {
+        return false;
+    }
+
+    /** Queues a timestamp {@code slot} (slot 0 first in every step); read with {@link #markNanos} after synchronize. */
+    default void mark(int slot) {}
+
+    /** Nanoseconds from slot 0 to each of slots 0..count-1 of the last step. */
+    default long[] markNanos(int count) {
+        throw new UnsupportedOperationException(name() + " does not time on the device");
+    }
+
+    /**
+     * A device-side all-reduce over {@code group} (this device first or among them), or null when this backend has
+     * none for that group and path: the executor then reduces through the host.
+     *
+     * @param reduceType F32, F16 or BF16: the type partial sums travel in
+     */
+    default Collective collective(java.util.List<DeviceOps> group, QuantType reduceType, ReducePath path) {
+        return null;
+    }
 
     /** Frees device buffers; weights stay owned by the model. */
     @Override

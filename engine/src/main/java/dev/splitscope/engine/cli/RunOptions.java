@@ -3,6 +3,7 @@ package dev.splitscope.engine.cli;
 import dev.splitscope.engine.plan.DeviceParser;
 import dev.splitscope.engine.plan.SplitMode;
 import dev.splitscope.engine.quant.QuantType;
+import dev.splitscope.engine.backend.ReducePath;
 import dev.splitscope.engine.runtime.LoadOptions;
 import dev.splitscope.engine.runtime.ReduceType;
 import picocli.CommandLine.Option;
@@ -26,6 +27,10 @@ public final class RunOptions {
     @Option(names = "--reduce", defaultValue = "f32", description = "Type partial sums travel in: f32, f16 or bf16 (default: ${DEFAULT-VALUE})")
     String reduce;
 
+    @Option(names = "--reduce-path", defaultValue = "auto",
+            description = "Where partial sums meet: auto, host, peer (device reads) or nccl (default: ${DEFAULT-VALUE}: nccl across GPUs, peer on one GPU, host for CPU devices)")
+    String reducePath;
+
     @Option(names = {"-c", "--ctx"}, description = "Context length (default: enough for the run, at least 512)")
     Integer ctx;
 
@@ -42,7 +47,7 @@ public final class RunOptions {
     public LoadOptions toLoadOptions(int neededCtx) {
         SplitMode mode = split != null ? SplitMode.parse(split) : DeviceParser.parse(devices).size() > 1 ? SplitMode.GRAPH : SplitMode.NONE;
         return new LoadOptions(devices, mode, fractions(tensorSplit), ctx != null ? ctx : Math.max(512, neededCtx),
-                ReduceType.parse(reduce), kvType(), threads, batch);
+                ReduceType.parse(reduce), kvType(), threads, batch, ReducePath.parse(reducePath));
     }
 
     private QuantType kvType() {

@@ -9,7 +9,8 @@ final class TimingText {
     private TimingText() {}
 
     static String render(ModelRun run) {
-        StringBuilder sb = new StringBuilder(String.format("%-6s %-6s %-8s %-24s %10s %10s %10s %10s%n", "split", "group", "device", "nodes", "start_us", "compute_us", "sync_us", "sync_B"));
+        StringBuilder sb = new StringBuilder("partial sums meet: " + run.reducePath() + "\n");
+        sb.append(String.format("%-6s %-6s %-8s %-24s %10s %10s %10s %10s%n", "split", "group", "device", "nodes", "start_us", "compute_us", "sync_us", "sync_B"));
         for (StepTiming t : run.lastTimings()) {
             Split s = run.splits().get(t.split());
             String nodes = run.graph().node(s.firstNode()).label() + ".." + run.graph().node(s.lastNode()).label();

@@ -46,6 +46,11 @@ final class DeviceRun implements AutoCloseable {
         this.kv = ops.allocKv(layersHere, ctx, ranges.kvHeads().length(), spec.headDim(), kvType);
     }
 
+    /** True while the host reads this device's results out of every step (MoE routing counts). */
+    boolean hostObserves() {
+        return routing != null && routing.enabled();
+    }
+
     int localWidth(Node n) {
         return axes[n.id()].localWidth(n, ranges, spec);
     }

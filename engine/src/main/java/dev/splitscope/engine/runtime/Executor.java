@@ -1,9 +1,12 @@
 package dev.splitscope.engine.runtime;
 
+import dev.splitscope.engine.backend.Collective;
 import dev.splitscope.engine.backend.DeviceOps;
+import dev.splitscope.engine.backend.ReducePath;
 import dev.splitscope.engine.plan.Range;
 import dev.splitscope.engine.graph.Graph;
 import dev.splitscope.engine.graph.Node;
+import dev.splitscope.engine.quant.QuantType;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,22 +19,33 @@ import java.util.concurrent.Future;
  * Runs the splits of a graph on its devices. Splits of one group run concurrently, each on its device's host thread,
  * and meet at the group's end: partial sums are all-reduced in the reduce type, vocabulary slices gathered, or an
  * activation copied to the next device of a layer split.
+ *
+ * <p>Two ways to run a step. With one device, or tensor parallel devices that all-reduce among themselves (a
+ * {@link Collective}), each device runs its whole step on its own host thread and the host only gathers the logits:
+ * a GPU then queues the step as one graph and replays it for the next token without the node walk. Otherwise
+ * (a layer split, CPU devices, the host reduce path) the host meets the devices at every group's end.
  */
 public final class Executor implements AutoCloseable {
+    /** Replays recorded single-token steps; -Dsplitscope.replay=false walks every node of every step (to measure the walk). */
+    static final boolean REPLAY = !"false".equals(System.getProperty("splitscope.replay"));
+
     private final Graph graph;
     private final Layout layout;
     private final List<Split> splits;
     private final DeviceRun[] devices;
     private final ReduceType reduceType;
+    private final Collective collective; // null: the host reduces
+    private final List<List<Split>> splitsOf; // per device, in order
     private final ExecutorService[] hostThreads;
     private final int[] owner;
     private final int maxTokens;
     /** The first head node (final norm): from here on only the last token is evaluated. */
     private final int headStart;
     private List<StepTiming> lastTimings = List.of();
+    private int greedyId; // the answer of the last greedy whole step
     private float[] reduceSum = new float[0], reducePart = new float[0]; // all-reduce scratch
 
-    public Executor(Graph graph, Layout layout, DeviceRun[] devices, ReduceType reduceType, int maxTokens) {
+    public Executor(Graph graph, Layout layout, DeviceRun[] devices, ReduceType reduceType, ReducePath reducePath, int maxTokens) {
         this.graph = graph;
         this.layout = layout;
         this.splits = Scheduler.schedule(graph, layout);
@@ -40,6 +54,17 @@ public final class Executor implements AutoCloseable {
         this.maxTokens = maxTokens;
         this.owner = new int[graph.size()];
         this.headStart = graph.find("result_norm", -1).id();
+        this.splitsOf = new ArrayList<>();
+        for (int d = 0; d < devices.length; d++) {
+            int dev = d;
+            splitsOf.add(splits.stream().filter(s -> s.device() == dev).toList());
+        }
+        List<DeviceOps> ops = java.util.Arrays.stream(devices).map(r -> r.ops).toList();
+        this.collective = layout.tensorParallel() && devices.length > 1
+                ? devices[0].ops.collective(ops, QuantType.valueOf(reduceType.name()), reducePath) : null;
+        if (reducePath != ReducePath.AUTO && reducePath != ReducePath.HOST && collective == null)
+            throw new IllegalArgumentException("the " + reducePath.label() + " reduce path needs a tensor-parallel split over devices that offer it ("
+                    + ops.getFirst().name() + ")");
         this.hostThreads = new ExecutorService[devices.length];
         if (devices.length > 1)
             for (int d = 0; d < devices.length; d++) {
@@ -65,6 +90,17 @@ public final class Executor implements AutoCloseable {
         return maxTokens;
     }
 
+    /** How partial sums meet, for the user: the device-side path taken, or the host. */
+    public String reduceDescription() {
+        if (collective != null) return collective.description();
+        if (devices.length == 1) return "none (one device)";
+        return layout.tensorParallel() ? "host (download, add in the reduce type, upload)" : "host copies between layer ranges";
+    }
+
+    private boolean devicesRunWholeSteps() {
+        return devices.length == 1 || collective != null;
+    }
+
     /**
      * Evaluates the graph for {@code ids} at positions pos0.. and returns the logits of the last token. Tokens beyond
      * {@link #maxTokens()} are processed in chunks.
@@ -78,7 +114,138 @@ public final class Executor implements AutoCloseable {
         return logits;
     }
 
+    /**
+     * Like {@link #forward} but returns the id of the largest logit (ties: the lowest id). Devices that run whole
+     * steps find it themselves, so only a value and an index per device reach the host instead of the logits.
+     */
+    public int forwardGreedy(int[] ids, int pos0) {
+        int last = (ids.length - 1) / maxTokens * maxTokens;
+        if (last > 0) forward(java.util.Arrays.copyOf(ids, last), pos0);
+        int[] chunk = java.util.Arrays.copyOfRange(ids, last, ids.length);
+        if (!devicesRunWholeSteps()) return Sampler.argmax(groupStep(chunk, pos0 + last));
+        wholeStep(chunk, pos0 + last, true);
+        return greedyId;
+    }
+
     private float[] step(int[] ids, int pos0) {
+        return devicesRunWholeSteps() ? wholeStep(ids, pos0, false) : groupStep(ids, pos0);
+    }
+
+    /**
+     * Every device runs (or replays) its whole step; the host then gathers the logits, or with {@code greedy} only
+     * each device's best (value, id), and leaves the winner in {@link #greedyId} (the logits returned are null).
+     */
+    private float[] wholeStep(int[] ids, int pos0, boolean greedy) {
+        long stepStart = System.nanoTime();
+        long[][] marks = new long[devices.length][];
+        long[] launched = new long[devices.length];
+        if (devices.length == 1) {
+            marks[0] = runDeviceStep(0, ids, pos0, launched);
+        } else {
+            List<Future<long[]>> fs = new ArrayList<>();
+            for (int d = 0; d < devices.length; d++) {
+                int dev = d;
+                fs.add(hostThreads[d].submit(() -> runDeviceStep(dev, ids, pos0, launched)));
+            }
+            for (int d = 0; d < fs.size(); d++) marks[d] = await(fs.get(d));
+        }
+        if (collective != null) collective.check();
+        float[] logits = greedy ? null : new float[graph.spec().nVocab()];
+        long t0 = System.nanoTime();
+        Split last = splits.getLast();
+        long bytes = greedy ? pickGreedy(last) : synchronise(List.of(last), 1, logits);
+        long gather = System.nanoTime() - t0;
+        List<StepTiming> timings = new ArrayList<>();
+        for (int d = 0; d < devices.length; d++) {
+            long base = launched[d] - stepStart;
+            List<Split> mine = splitsOf.get(d);
+            for (int k = 0; k < mine.size(); k++) {
+                Split s = mine.get(k);
+                long[] m = marks[d];
+                boolean hostSync = s.end() != Split.End.REDUCE;
+                int tokens = s.lastNode() + 1 >= headStart ? 1 : ids.length;
+                long reduced = s.end() == Split.End.REDUCE ? reduceBytes(s.lastNode() + 1, tokens) : bytes;
+                timings.add(new StepTiming(s.index(), s.group(), d, ids.length, base + m[2 * k], m[2 * k + 1] - m[2 * k],
+                        hostSync ? t0 - stepStart : base + m[2 * k + 1], hostSync ? gather : m[2 * k + 2] - m[2 * k + 1], reduced));
+            }
+        }
+        timings.sort(java.util.Comparator.comparingInt(StepTiming::split));
+        lastTimings = List.copyOf(timings);
+        return logits;
+    }
+
+    /** Finds the largest logit over the devices' vocabulary slices; returns the bytes that crossed to the host. */
+    private long pickGreedy(Split last) {
+        boolean sliced = last.end() == Split.End.CONCAT && layout.tensorParallel();
+        int node = sliced ? graph.node(last.lastNode() + 1).inputs()[0] : last.lastNode();
+        float best = Float.NEGATIVE_INFINITY;
+        int id = Integer.MAX_VALUE;
+        for (DeviceRun d : sliced ? java.util.Arrays.asList(devices) : List.of(devices[last.device()])) {
+            if (sliced && d.ranges.vocab().length() == 0) continue;
+            DeviceOps.Best b = d.ops.argmax(d.act(node));
+            int global = (sliced ? d.ranges.vocab().start() : 0) + b.index();
+            if (b.value() > best || b.value() == best && global < id || id == Integer.MAX_VALUE) {
+                best = b.value();
+                id = global;
+            }
+        }
+        greedyId = id;
+        return devices.length == 1 ? 0 : 8L * devices.length;
+    }
+
+    /**
+     * One device's whole step: replayed when the device recorded it, else walked node by node with the device-side
+     * reductions in between. Returns the device's marks (ns from the step's first): each split's start, end of
+     * compute and end of its reduction.
+     */
+    private long[] runDeviceStep(int d, int[] ids, int pos0, long[] launched) {
+        DeviceRun dev = devices[d];
+        List<Split> mine = splitsOf.get(d);
+        int count = 2 * mine.size() + 1;
+        boolean onDevice = dev.ops.timesOnDevice();
+        long[] host = new long[count];
+        launched[d] = System.nanoTime();
+        boolean replayed = REPLAY && ids.length == 1 && !hostObserves() && dev.ops.replayStep(ids, pos0);
+        if (!replayed) {
+            dev.ops.beginStep(ids, pos0);
+            int slot = 0;
+            mark(dev, onDevice, host, slot++);
+            for (Split s : mine) {
+                runNodes(dev, s, ids, pos0);
+                mark(dev, onDevice, host, slot++);
+                if (s.end() == Split.End.REDUCE) {
+                    int syncId = s.lastNode() + 1, tokens = syncId >= headStart ? 1 : ids.length;
+                    collective.allReduce(d, syncId, dev.act(graph.node(syncId).inputs()[0]), dev.act(syncId), tokens);
+                }
+                mark(dev, onDevice, host, slot++);
+            }
+            dev.ops.endStep();
+        }
+        dev.ops.synchronize();
+        if (onDevice) return dev.ops.markNanos(count);
+        for (int i = count - 1; i >= 0; i--) host[i] -= host[0];
+        return host;
+    }
+
+    private static void mark(DeviceRun dev, boolean onDevice, long[] host, int slot) {
+        if (onDevice) dev.ops.mark(slot);
+        else host[slot] = System.nanoTime();
+    }
+
+    /** True while the host reads something out of every step (MoE routing counts): such steps are walked, never replayed. */
+    private boolean hostObserves() {
+        for (DeviceRun d : devices) if (d.hostObserves()) return true;
+        return false;
+    }
+
+    /** Ring all-reduce volume: each device sends 2(p-1)/p of the buffer. */
+    private long reduceBytes(int syncId, int tokens) {
+        int p = devices.length;
+        return p == 1 ? 0 : 2L * (p - 1) * tokens * graph.node(syncId).width() * reduceType.bytes;
+    }
+
+    /** The host meets the devices at the end of every group of splits. */
+    private float[] groupStep(int[] ids, int pos0) {
         int n = ids.length;
         float[] logits = new float[graph.spec().nVocab()];
         List<StepTiming> timings = new ArrayList<>();
@@ -126,10 +293,17 @@ public final class Executor implements AutoCloseable {
         }
     }
 
-    /** Runs one split's nodes on its device; head nodes (final norm and lm_head) run on the last token only. */
+    /** Runs one split's nodes on its device and waits for them; returns its start and end (nanoTime). */
     private long[] runSplit(Split s, int[] ids, int pos0) {
         long t0 = System.nanoTime();
         DeviceRun dev = devices[s.device()];
+        runNodes(dev, s, ids, pos0);
+        dev.ops.synchronize();
+        return new long[]{t0, System.nanoTime()};
+    }
+
+    /** Queues one split's nodes on its device; head nodes (final norm and lm_head) run on the last token only. */
+    private void runNodes(DeviceRun dev, Split s, int[] ids, int pos0) {
         for (int id = s.firstNode(); id <= s.lastNode(); id++) {
             Node node = graph.node(id);
             fetchInputs(dev, node, ids.length);
@@ -144,8 +318,6 @@ public final class Executor implements AutoCloseable {
             dev.exec(node, tokens, pos0, ids);
             owner[id] = s.device();
         }
-        dev.ops.synchronize();
-        return new long[]{t0, System.nanoTime()};
     }
 
     /** Layer split: copies inputs produced on another device (tensor parallel splits never need this). */
@@ -179,7 +351,7 @@ public final class Executor implements AutoCloseable {
 
     private long allReduce(int syncId, int tokens) {
         int src = graph.node(syncId).inputs()[0];
-        int width = graph.node(syncId).width(), n = tokens * width;
+        int n = tokens * graph.node(syncId).width();
         // reused across the two reductions of every layer: this runs on each step's hot path
         if (reduceSum.length < n) {
             reduceSum = new float[n];
@@ -193,9 +365,7 @@ public final class Executor implements AutoCloseable {
         }
         for (int j = 0; j < n; j++) sum[j] = reduceType.round(sum[j]);
         for (DeviceRun d : devices) d.ops.upload(sum, tokens, d.act(syncId));
-        // Ring all-reduce volume: each device sends 2(p-1)/p of the buffer.
-        int p = devices.length;
-        return p == 1 ? 0 : 2L * (p - 1) * tokens * width * reduceType.bytes;
+        return reduceBytes(syncId, tokens);
     }
 
     private long gather(int syncId, float[] logits) {
@@ -218,6 +388,7 @@ public final class Executor implements AutoCloseable {
     @Override
     public void close() {
         for (ExecutorService e : hostThreads) if (e != null) e.shutdownNow();
+        if (collective != null) collective.close();
         for (DeviceRun d : devices) d.close();
     }
 }

@@ -35,7 +35,7 @@ public final class Generation {
         Sampler sampler = new Sampler(p.sampler());
         for (int id : promptIds) sampler.accept(id);
         long t0 = System.nanoTime();
-        float[] logits = run.forward(promptIds, pos0);
+        int id = next(sampler, promptIds, pos0);
         long promptNanos = System.nanoTime() - t0;
 
         TokenDecoder decoder = tokenizer.newDecoder(false);
@@ -46,7 +46,6 @@ public final class Generation {
         long t1 = System.nanoTime();
         while (n < p.maxTokens()) {
             if (cancelled.get() || Thread.currentThread().isInterrupted()) { reason = "cancelled"; break; }
-            int id = sampler.sample(logits);
             sampler.accept(id);
             out[n++] = id;
             if (tokenizer.isEog(id)) { reason = "eos"; break; }
@@ -54,11 +53,16 @@ public final class Generation {
             text.append(piece);
             listener.onToken(id, piece);
             if (endsWithStop(text, p)) { reason = "stop-string"; break; }
-            if (n < p.maxTokens()) logits = run.forward(new int[]{id}, pos++);
+            if (n < p.maxTokens()) id = next(sampler, new int[]{id}, pos++);
         }
         String rest = decoder.flush();
         if (!rest.isEmpty()) { text.append(rest); listener.onToken(-1, rest); }
         return new GenerationResult(promptIds, java.util.Arrays.copyOf(out, n), text.toString(), reason, promptNanos, System.nanoTime() - t1, pos);
+    }
+
+    /** Evaluates ids at pos0.. and picks the next token (plain greedy: on the devices, without the logits). */
+    private int next(Sampler sampler, int[] ids, int pos0) {
+        return sampler.plainGreedy() ? run.forwardGreedy(ids, pos0) : sampler.sample(run.forward(ids, pos0));
     }
 
     private static boolean endsWithStop(CharSequence text, GenerateParams p) {

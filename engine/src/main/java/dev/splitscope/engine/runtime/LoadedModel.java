@@ -61,7 +61,7 @@ public final class LoadedModel implements AutoCloseable {
             List<DeviceOps> ops = open(plan, o);
             ModelRun run;
             try {
-                run = new ModelRun(file, graph, Layout.of(plan), ops, o.ctx(), o.batch(), o.reduce(), o.kvType());
+                run = new ModelRun(file, graph, Layout.of(plan), ops, o.ctx(), o.batch(), o.reduce(), o.reducePath(), o.kvType());
             } catch (RuntimeException e) {
                 ops.forEach(DeviceOps::close);
                 throw e;

@@ -2,6 +2,7 @@ package dev.splitscope.engine.runtime;
 
 import dev.splitscope.engine.plan.DeviceShard;
 import dev.splitscope.engine.backend.DeviceOps;
+import dev.splitscope.engine.backend.ReducePath;
 import dev.splitscope.engine.gguf.GgufFile;
 import dev.splitscope.engine.graph.Graph;
 import dev.splitscope.engine.graph.Node;
@@ -28,6 +29,12 @@ public final class ModelRun implements AutoCloseable {
      */
     public ModelRun(GgufFile file, Graph graph, Layout layout, List<DeviceOps> devices, int ctx, int maxTokens,
                     ReduceType reduceType, QuantType kvType) {
+        this(file, graph, layout, devices, ctx, maxTokens, reduceType, ReducePath.AUTO, kvType);
+    }
+
+    /** @param reducePath how partial sums meet: on the devices (NCCL, peer reads) or through the host; AUTO picks */
+    public ModelRun(GgufFile file, Graph graph, Layout layout, List<DeviceOps> devices, int ctx, int maxTokens,
+                    ReduceType reduceType, ReducePath reducePath, QuantType kvType) {
         if (devices.size() != layout.deviceCount())
             throw new IllegalArgumentException("layout has " + layout.deviceCount() + " devices but " + devices.size() + " were given");
         this.graph = graph;
@@ -46,7 +53,7 @@ public final class ModelRun implements AutoCloseable {
             RoutingCounts counter = layout.tensorParallel() && d > 0 ? null : routing;
             runs[d] = new DeviceRun(d, devices.get(d), file, graph, r, axes, ctx, maxTokens, kvType, here, counter);
         }
-        this.executor = new Executor(graph, layout, runs, reduceType, maxTokens);
+        this.executor = new Executor(graph, layout, runs, reduceType, reducePath, maxTokens);
     }
 
     public Graph graph() {
@@ -66,6 +73,11 @@ public final class ModelRun implements AutoCloseable {
         return routing;
     }
 
+    /** How tensor-parallel partial sums meet, e.g. "nccl 2.21.5 (2 GPUs)", "peer (one-shot, …)" or "host (…)". */
+    public String reducePath() {
+        return executor.reduceDescription();
+    }
+
     public List<Split> splits() {
         return executor.splits();
     }
@@ -79,6 +91,13 @@ public final class ModelRun implements AutoCloseable {
         if (pos0 + ids.length > ctx)
             throw new IllegalArgumentException("context full: positions up to " + (pos0 + ids.length) + " requested, context length is " + ctx);
         return executor.forward(ids, pos0);
+    }
+
+    /** The id of the largest logit after {@code ids} (greedy decoding): only the winner leaves the devices. */
+    public int forwardGreedy(int[] ids, int pos0) {
+        if (pos0 + ids.length > ctx)
+            throw new IllegalArgumentException("context full: positions up to " + (pos0 + ids.length) + " requested, context length is " + ctx);
+        return executor.forwardGreedy(ids, pos0);
     }
 
     /** Per device: weight bytes read, KV bytes held. */

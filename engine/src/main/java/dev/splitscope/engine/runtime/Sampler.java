@@ -27,6 +27,11 @@ public final class Sampler {
         recentCount = Math.min(recent.length, recentCount + 1);
     }
 
+    /** True when the choice is the largest logit, unchanged by penalties: the devices can make it themselves. */
+    public boolean plainGreedy() {
+        return cfg.isGreedy() && cfg.repeatPenalty() == 1f;
+    }
+
     public int sample(float[] logitsIn) {
         float[] logits = logitsIn.clone();
         applyPenalty(logits);

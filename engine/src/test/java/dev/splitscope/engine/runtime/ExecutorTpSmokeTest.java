@@ -18,7 +18,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /** Hand-made layouts (no planner): the executor's TP and layer paths give the golden ids. */
-class ExecutorTpSmokeTest {
+public class ExecutorTpSmokeTest {
     private static Range even(int n, int parts, int i) {
         return new Range(n * i / parts, n * (i + 1) / parts);
     }
@@ -39,9 +39,28 @@ class ExecutorTpSmokeTest {
             for (int i = 0; i < p; i++) devs.add(new CpuDeviceOps("cpu:" + i, 1));
             Layout l = layout != null ? layout : graphLayout(s, p);
             try (ModelRun run = new ModelRun(f, arch.buildGraph(s), l, devs, 128, 64, ReduceType.F32, QuantType.F32)) {
-                return GreedyGoldenTest.greedy(run, golden.promptIds(), 32, null);
+                int[] ids = GreedyGoldenTest.greedy(run, golden.promptIds(), 32, null);
+                assertArrayEquals(ids, greedyOnDevices(run, golden.promptIds(), 32), "forwardGreedy vs argmax of forward");
+                return ids;
             }
         }
+    }
+
+    /** Greedy ids through {@link ModelRun#forwardGreedy} (the devices pick the winner; a fresh KV from position 0). */
+    public static int[] greedyOnDevices(ModelRun run, int[] prompt, int n) {
+        int[] out = new int[n];
+        int id = run.forwardGreedy(prompt, 0), pos = prompt.length;
+        for (int i = 0; i < n; i++) {
+            out[i] = id;
+            id = run.forwardGreedy(new int[] {id}, pos++);
+        }
+        return out;
+    }
+
+    @Test
+    void oneDeviceGivesGoldenIds() throws Exception {
+        int[] want = java.util.Arrays.copyOf(Golden.of("stories260K.gguf").greedyIds(), 32);
+        assertArrayEquals(want, run("stories260K.gguf", new Layout(false, null, new int[]{0, 0, 0, 0, 0}), 1));
     }
 
     @Test

@@ -74,6 +74,7 @@ public final class LoadMagic extends PicocliMagic<LoadMagic.Options> {
         ctx.out().printf(Locale.ROOT, "loaded %s (%s, %d layers) on %s, %s split, ctx %d%n", name, model.spec().architecture(),
                 model.spec().nLayer(), String.join(", ", model.run().deviceNames()),
                 model.plan().mode().name().toLowerCase(Locale.ROOT), model.run().contextLength());
+        if (model.run().deviceNames().size() > 1) ctx.out().println("partial sums meet: " + model.run().reducePath());
         model.plan().warnings().forEach(w -> ctx.out().println("  WARNING " + w.code() + ": " + w.message()));
         TableOutput.show(ctx, PlanTables.memory(model.plan()), "memory");
         String var = ctx.bind(name, model, LoadedModel.class);

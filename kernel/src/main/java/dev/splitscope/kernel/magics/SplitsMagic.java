@@ -34,6 +34,7 @@ public final class SplitsMagic extends PicocliMagic<SplitsMagic.Options> {
     @Override
     protected void execute(MagicContext ctx, Options o, String body) {
         LoadedModel m = LoadedModels.of(ctx).get(o.model);
+        ctx.out().println("partial sums meet: " + m.run().reducePath());
         TableOutput.show(ctx, RunTables.splits(m.run().splits(), m.run().graph(), m.run().deviceNames()), "splits");
     }
 }

@@ -3,6 +3,11 @@ package dev.splitscope.engine.backend.cuda;
 import dev.splitscope.engine.quant.QuantType;
 
 import java.lang.foreign.MemorySegment;
+import java.util.EnumMap;
+import java.util.Map;
+
+import static jcuda.driver.JCudaDriver.cuFuncGetAttribute;
+import static jcuda.driver.JCudaDriver.cuOccupancyMaxActiveBlocksPerMultiprocessor;
 
 /**
  * The CUDA kernels of one GPU as plain Java calls, one per op, mirroring the CPU kernels. Activations are f32 device
@@ -20,6 +25,8 @@ public final class CudaBackend implements AutoCloseable {
     private final LaunchQueue queue;
     private Cublas cublas;
     private int forcedWarpsPerRow;
+    private MatvecVariant matvecVariant = MatvecVariant.fromProperty();
+    private final Map<Kernel, Long> residentWarps = new EnumMap<>(Kernel.class);
 
     private CudaBackend(CudaDevice device) {
         this.device = device;
@@ -63,6 +70,7 @@ public final class CudaBackend implements AutoCloseable {
         CudaBackend b = new CudaBackend(d);
         try {
             b.kernels.loadAll();
+            b.cacheOccupancy();
         } catch (RuntimeException e) {
             d.close();
             throw e instanceof CudaUnavailableException ? e : new CudaUnavailableException("the CUDA kernels could not be loaded: " + e.getMessage(), e);
@@ -71,6 +79,10 @@ public final class CudaBackend implements AutoCloseable {
     }
 
     public CudaDevice device() { return device; }
+
+    LaunchQueue queue() { return queue; }
+
+    KernelLibrary kernels() { return kernels; }
 
     /** Where the kernels came from: "fatbin" (built by nvcc) or "nvrtc sm_XX". */
     public String kernelOrigin() { return kernels.origin(); }
@@ -99,8 +111,13 @@ public final class CudaBackend implements AutoCloseable {
      */
     public void matvecSlots(DeviceWeight w, long x, Q8Input xq, long y, int slots, long ids, int xStride, int xGroup, boolean accumulate) {
         int wpr = warpsPerRow(w);
-        int grid = (w.rows() + WARPS_PER_BLOCK / wpr - 1) / (WARPS_PER_BLOCK / wpr);
+        int grid = matvecBlocks(w, wpr);
         int acc = accumulate ? 1 : 0;
+        if (runsVariant(w)) {  // the variant kernels take the grouped form's arguments: here one matrix, the whole grid
+            kernels.launch(matvecVariant.kernel(w.type()), grid, slots, 1, 32, WARPS_PER_BLOCK, w.data(), w.scalesAddress(), y, w.rows(), wpr, grid,
+                    0L, 0L, 0L, 0, 1, 0, 0L, 0L, 0L, 0, 1, xq.quants(), xq.scales(), w.cols(), ids, xStride, xGroup, acc);
+            return;
+        }
         Kernel k = switch (w.type()) {
             case Q8_0 -> Kernel.MATVEC_Q8_0;
             case Q4_0 -> Kernel.MATVEC_Q4_0;
@@ -137,7 +154,7 @@ public final class CudaBackend implements AutoCloseable {
         int total = 0;
         for (int i = 0; i < 3; i++) {
             boolean here = i < ws.length;
-            int wpr = here ? warpsPerRow(ws[i]) : 1, blocks = here ? (ws[i].rows() + WARPS_PER_BLOCK / wpr - 1) / (WARPS_PER_BLOCK / wpr) : 0;
+            int wpr = here ? warpsPerRow(ws[i]) : 1, blocks = here ? matvecBlocks(ws[i], wpr) : 0;
             if (here && !groupable(ws[0], ws[i])) throw new IllegalArgumentException("matrix " + i + " cannot join the group");
             args[6 * i] = here ? ws[i].data().address() : 0L;
             args[6 * i + 1] = here ? ws[i].scalesAddress() : 0L;
@@ -148,13 +165,22 @@ public final class CudaBackend implements AutoCloseable {
             total += blocks;
         }
         // slot 2 has no block count: its blocks are the rest of the grid
-        Object[] packed = new Object[21];
+        boolean variant = runsVariant(ws[0]);
+        Object[] packed = new Object[variant ? 24 : 21];
         System.arraycopy(args, 0, packed, 0, 17);
         packed[17] = xq.quants();
         packed[18] = xq.scales();
         packed[19] = ws[0].cols();
-        packed[20] = ws[0].cols();
-        kernels.launch(ws[0].type() == QuantType.Q8_0 ? Kernel.MATVEC_Q8_0_X3 : Kernel.MATVEC_Q4_0_X3, total, batch, 1, 32, WARPS_PER_BLOCK, packed);
+        if (variant) {  // ids, x_stride, x_group, accumulate of the variant kernels
+            packed[20] = 0L;
+            packed[21] = ws[0].cols();
+            packed[22] = 1;
+            packed[23] = 0;
+        } else {
+            packed[20] = ws[0].cols();
+        }
+        Kernel k = variant ? matvecVariant.kernel(ws[0].type()) : ws[0].type() == QuantType.Q8_0 ? Kernel.MATVEC_Q8_0_X3 : Kernel.MATVEC_Q4_0_X3;
+        kernels.launch(k, total, batch, 1, 32, WARPS_PER_BLOCK, packed);
     }
 
     /** y[b][r] = 0 for b < batch, r < rows (the product with an empty column slice). */
@@ -167,12 +193,114 @@ public final class CudaBackend implements AutoCloseable {
      * Warps that share one row (1, 2 or 4): a matrix with few rows gets more warps per row, so that enough loads are
      * in flight to cover memory latency. Measured on an H200 (Q4_0, llama3-8b shapes): 1024 x 4096 went from 14 % to
      * 18 % of copy bandwidth with 4 warps per row, while 4096-row and larger matrices were fastest with one.
+     * A variant kernel counts its row groups instead of rows, against the warps it can keep resident (its occupancy):
+     * their register use differs widely, and a grid a little over one wave would leave a tail.
      * Forced by {@link #setWarpsPerRow} for benchmarks.
      */
     int warpsPerRow(DeviceWeight w) {
         if (forcedWarpsPerRow > 0) return forcedWarpsPerRow;
-        long warpsWanted = 48L * device.smCount();
-        return w.rows() * 4L <= warpsWanted ? 4 : w.rows() * 2L <= warpsWanted ? 2 : 1;
+        long warpsWanted = runsVariant(w) ? residentWarps(matvecVariant.kernel(w.type())) : 48L * device.smCount();
+        long groups = rowGroups(w);
+        return groups * 4 <= warpsWanted ? 4 : groups * 2 <= warpsWanted ? 2 : 1;
+    }
+
+    /** Queries the variant kernels' occupancy at open: the first matvec may run while a stream is being captured. */
+    private void cacheOccupancy() {
+        for (MatvecVariant v : MatvecVariant.values())
+            if (v != MatvecVariant.BASE) for (QuantType t : new QuantType[] {QuantType.Q4_0, QuantType.Q8_0}) residentWarps(v.kernel(t));
+    }
+
+    /** Warps of kernel k that the whole GPU holds at once, in blocks of {@link #WARPS_PER_BLOCK} warps. */
+    private long residentWarps(Kernel k) {
+        return residentWarps.computeIfAbsent(k, key -> (long) blocksPerSm(key) * WARPS_PER_BLOCK * device.smCount());
+    }
+
+    private int blocksPerSm(Kernel k) {
+        int[] blocks = new int[1];
+        cuOccupancyMaxActiveBlocksPerMultiprocessor(blocks, kernels.function(k), 32 * WARPS_PER_BLOCK, 0L);
+        return blocks[0];
+    }
+
+    /** "R regs, B blocks/SM": the register use and occupancy of variant v's kernel for t (printed by CudaBench). */
+    String matvecKernelInfo(MatvecVariant v, QuantType t) {
+        Kernel k = v != MatvecVariant.BASE ? v.kernel(t) : t == QuantType.Q8_0 ? Kernel.MATVEC_Q8_0 : Kernel.MATVEC_Q4_0;
+        int[] regs = new int[1];
+        cuFuncGetAttribute(regs, jcuda.driver.CUfunction_attribute.CU_FUNC_ATTRIBUTE_NUM_REGS, kernels.function(k));
+        return regs[0] + " regs, " + blocksPerSm(k) + " blocks/SM";
+    }
+
+    /** Rows that one warp (or its wpr warps) computes together: more than one only in the variant kernels. */
+    private long rowGroups(DeviceWeight w) {
+        int r = runsVariant(w) ? matvecVariant.rowsPerWarp : 1;
+        return (w.rows() + r - 1) / r;
+    }
+
+    /** Blocks of {@link #WARPS_PER_BLOCK} warps for W's matvec with wpr warps per row group. */
+    private int matvecBlocks(DeviceWeight w, int wpr) {
+        int groupsPerBlock = WARPS_PER_BLOCK / wpr;
+        return Math.toIntExact((rowGroups(w) + groupsPerBlock - 1) / groupsPerBlock);
+    }
+
+    private boolean runsVariant(DeviceWeight w) {
+        return matvecVariant != MatvecVariant.BASE && (w.type() == QuantType.Q8_0 || w.type() == QuantType.Q4_0);
+    }
+
+    /** The Q4_0 / Q8_0 decode kernels in use (for benchmarks and tests; the default comes from the system property). */
+    void setMatvecVariant(MatvecVariant v) {
+        matvecVariant = v;
+    }
+
+    MatvecVariant matvecVariant() {
+        return matvecVariant;
+    }
+
+    /**
+     * The Q4_0 / Q8_0 decode matvec kernels (matvec_q4_0.cu, matvec_q8_0.cu), chosen by -Dsplitscope.cuda.matvec=NAME
+     * and measured side by side by CudaBench. All do the same integer dp4a math on q8_1 activations. rN: each warp
+     * computes N consecutive rows, so one activation load serves N rows of weights; uN: each lane loads N 16-byte
+     * weight chunks of every row before its math (more loads in flight); sN: rN with the activations staged in shared
+     * memory, 4096 columns at a time; a final p: the next step's weights are loaded before this step's math
+     * (software pipelining). BASE is the original kernel: one row per warp, its loop unrolled by the compiler.
+     */
+    enum MatvecVariant {
+        BASE(1, null, null),
+        U4(1, Kernel.MATVEC_Q4_0_U4, Kernel.MATVEC_Q8_0_U4),
+        R2U2(2, Kernel.MATVEC_Q4_0_R2U2, Kernel.MATVEC_Q8_0_R2U2),
+        R4(4, Kernel.MATVEC_Q4_0_R4, Kernel.MATVEC_Q8_0_R4),
+        R4U2(4, Kernel.MATVEC_Q4_0_R4U2, Kernel.MATVEC_Q8_0_R4U2),
+        R8(8, Kernel.MATVEC_Q4_0_R8, Kernel.MATVEC_Q8_0_R8),
+        S4(4, Kernel.MATVEC_Q4_0_S4, Kernel.MATVEC_Q8_0_S4),
+        S4U2(4, Kernel.MATVEC_Q4_0_S4U2, Kernel.MATVEC_Q8_0_S4U2),
+        R2U2P(2, Kernel.MATVEC_Q4_0_R2U2P, Kernel.MATVEC_Q8_0_R2U2P),
+        R4P(4, Kernel.MATVEC_Q4_0_R4P, Kernel.MATVEC_Q8_0_R4P),
+        S4P(4, Kernel.MATVEC_Q4_0_S4P, Kernel.MATVEC_Q8_0_S4P);
+
+        /** Used when the property is not set: a guess until CudaBench has measured them all on the target GPU. */
+        static final MatvecVariant DEFAULT = R4;
+
+        final int rowsPerWarp;
+        private final Kernel q4, q8;
+
+        MatvecVariant(int rowsPerWarp, Kernel q4, Kernel q8) {
+            this.rowsPerWarp = rowsPerWarp;
+            this.q4 = q4;
+            this.q8 = q8;
+        }
+
+        Kernel kernel(QuantType t) {
+            return t == QuantType.Q8_0 ? q8 : q4;
+        }
+
+        static MatvecVariant fromProperty() {
+            String name = System.getProperty("splitscope.cuda.matvec");
+            if (name == null || name.isBlank()) return DEFAULT;
+            try {
+                return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("-Dsplitscope.cuda.matvec=" + name + ": not one of "
+                        + java.util.Arrays.toString(values()).toLowerCase(java.util.Locale.ROOT), e);
+            }
+        }
     }
 
     /** Forces the warps per row of every matvec (0: automatic). */
@@ -261,9 +389,39 @@ public final class CudaBackend implements AutoCloseable {
         kernels.launch(Kernel.MOE_COMBINE, gridFor((long) n * cols), 1, 1, 256, 1, y, pairs, out, n, k, cols, accumulate ? 1 : 0);
     }
 
+    /** out[0] = the largest of x[0..cols), out[1] its index (as int bits); ties: the lowest index. */
+    public void argmaxPair(long x, int cols, long out) {
+        kernels.launch(Kernel.ARGMAX_PAIR, 1, 1, 1, 1024, 1, x, cols, out);
+    }
+
     /** ids[t] = argmax of logits row t. */
     public void argmax(long logits, long ids, int n, int cols) {
         kernels.launch(Kernel.ARGMAX, n, 1, 1, 1024, 1, logits, ids, cols);
+    }
+
+    /**
+     * Raises this rank's all-reduce flag {@code own} once the work queued before it has finished, then waits (one
+     * thread) until every rank's flag has reached it; sets error on a timeout. Up to 8 ranks.
+     */
+    public void allReduceBarrier(long[] flags, long own, long error) {
+        Object[] args = new Object[11];
+        for (int r = 0; r < 8; r++) args[r] = r < flags.length ? flags[r] : 0L;
+        args[8] = own;
+        args[9] = flags.length;
+        args[10] = error;
+        kernels.launch(Kernel.AR_BARRIER, 1, 1, 1, 1, 1, args);
+    }
+
+    /** dst [n] = the sum of the ranks' src partials in rank order, rounded through the reduce type (0 f32, 1 f16, 2 bf16). */
+    public void allReduceSum(long[] srcs, long dst, long n, int type) {
+        if (srcs.length < 1 || srcs.length > 8) throw new IllegalArgumentException("an all-reduce has 1 to 8 ranks, got " + srcs.length);
+        Object[] args = new Object[12];
+        for (int r = 0; r < 8; r++) args[r] = r < srcs.length ? srcs[r] : 0L;
+        args[8] = dst;
+        args[9] = srcs.length;
+        args[10] = n;
+        args[11] = type;
+        kernels.launch(Kernel.AR_SUM, (int) Math.max(1, Math.min((n + 1023) / 1024, 1024)), 1, 1, 256, 1, args);
     }
 
     /** y [n][rows] (+)= x [n][cols] . W^T through cuBLAS: W is dequantized to f16 into s, x converted to f16. */

@@ -13,7 +13,10 @@ import static jcuda.driver.JCudaDriver.cuMemcpyDtoD;
  * Kernel-level benchmark on one GPU: device-to-device copy bandwidth (the roofline), then for a model shape the
  * decode matvec chain of one token (every weight read once, q8_1 quantization included) replayed as a CUDA graph,
  * per-shape bandwidth, the same chain launched one kernel at a time, and the cuBLAS prompt chain for a batch.
- * Weights are random bytes (never zeros). Usage: CudaBench MODEL TYPE [layers], MODEL = llama3-8b | llama3-70b.
+ * For Q4_0 and Q8_0 the chain and every shape are timed with each {@link CudaBackend.MatvecVariant} and each warps
+ * per row (1, 2, 4 and the automatic choice), so one run compares them all.
+ * Weights are random bytes (never zeros). Usage: CudaBench MODEL TYPE [layers], MODEL = llama3-8b | llama3-70b, or
+ * CudaBench MODEL TYPE MODEL TYPE ... for several in one run (e.g. llama3-8b Q4_0 llama3-8b Q8_0 llama3-70b Q4_0).
  */
 public final class CudaBench {
     record Shape(String name, int rows, int cols, int perLayer) {}
@@ -31,6 +34,7 @@ public final class CudaBench {
 
     /** Device-to-device copy bandwidth in bytes/s, counting bytes read plus bytes written (median of 10). */
     static double copyBandwidth(CudaBackend gpu, long bytes) {
+        gpu.device().makeCurrent();  // the last device opened may be another GPU
         try (DeviceBuffer a = DeviceBuffer.allocate(bytes); DeviceBuffer b = DeviceBuffer.allocate(bytes);
              CudaTimer t = new CudaTimer(gpu.device())) {
             a.fill((byte) 0x5a);
@@ -79,14 +83,20 @@ public final class CudaBench {
     }
 
     public static void main(String[] args) {
-        String model = args.length > 0 ? args[0] : "llama3-8b";
-        QuantType type = QuantType.valueOf(args.length > 1 ? args[1] : "Q4_0");
-        int layers = args.length > 2 ? Integer.parseInt(args[2]) : model.equals("llama3-70b") ? 80 : 32;
+        if (args.length == 0) args = new String[] {"llama3-8b", "Q4_0"};
+        if (args.length % 2 != 0 && args.length != 3)
+            throw new IllegalArgumentException("usage: CudaBench MODEL TYPE [layers] | CudaBench MODEL TYPE MODEL TYPE ...");
         try (CudaBackend gpu = CudaBackend.open(0)) {
-            System.out.println("device: " + gpu.device() + ", kernels: " + gpu.kernelOrigin());
+            System.out.println("device: " + gpu.device() + ", kernels: " + gpu.kernelOrigin() + ", default matvec variant: "
+                    + gpu.matvecVariant().name().toLowerCase(java.util.Locale.ROOT));
             double bw = copyBandwidth(gpu, 2L << 30);
             System.out.printf("cuMemcpyDtoD bandwidth (read+write): %.0f GB/s%n", bw / 1e9);
-            new CudaBench(gpu).run(model, type, layers, bw);
+            CudaBench bench = new CudaBench(gpu);
+            for (int i = 0; i + 1 < args.length; i += 2) {
+                String model = args[i];
+                int layers = args.length == 3 ? Integer.parseInt(args[2]) : model.equals("llama3-70b") ? 80 : 32;
+                bench.run(model, QuantType.valueOf(args[i + 1]), layers, bw);
+            }
         }
     }
 
@@ -124,26 +134,74 @@ public final class CudaBench {
                     model, type, graphMs, 1e3 / graphMs, weightBytes / 1e9, roof, 1e3 / roof, 100 * roof / graphMs);
             float directMs = timeDirect(token, timer, 5);
             System.out.printf("%s %s tg (same chain, one launch at a time): %.3f ms/token (launch gaps cost %.3f ms)%n", model, type, directMs, directMs - graphMs);
-            for (int si = 0; si < shapes.size(); si++) {
-                List<DeviceWeight> ws = byShape.get(si);
-                long bytes = ws.stream().mapToLong(DeviceWeight::bytes).sum();
-                Shape s = shapes.get(si);
-                for (int rpw : new int[] {1, 2, 4}) {
-                    gpu.setWarpsPerRow(rpw);
-                    float ms = timeGraph(() -> {
-                        gpu.quantizeQ8_1(x.address(), q, 1, s.cols());
-                        for (DeviceWeight w : ws) gpu.matvec(w, x.address(), q, y.address(), 1, false);
-                    }, timer, 10);
-                    System.out.printf("  %-12s %6d x %-6d x%-3d warps/row %d %8.3f ms  %6.0f GB/s (%.0f%% of copy bw)%n", s.name(), s.rows(), s.cols(), ws.size(),
-                            rpw, ms, bytes / (ms * 1e-3) / 1e9, 100 * bytes / (ms * 1e-3) / bw);
-                }
-                gpu.setWarpsPerRow(0);
-            }
+            compareVariants(type, shapes, byShape, token, x, y, q, timer, roof, bw);
             promptChain(model, type, layers, shapes, byShape, output, x, y, timer);
         } finally {
             for (List<DeviceWeight> ws : byShape) for (DeviceWeight w : ws) w.close();
             output.close();
         }
+    }
+
+    /**
+     * The chain and then each shape with every matvec variant (Q4_0 and Q8_0; other types only the kernel they have),
+     * warps per row automatic (its choice in brackets) and forced to 1, 2 and 4; ends with the fastest per shape.
+     */
+    private void compareVariants(QuantType type, List<Shape> shapes, List<List<DeviceWeight>> byShape, Runnable token,
+                                 DeviceBuffer x, DeviceBuffer y, Q8Input q, CudaTimer timer, double roof, double bw) {
+        CudaBackend.MatvecVariant chosen = gpu.matvecVariant();
+        List<CudaBackend.MatvecVariant> variants = type == QuantType.Q4_0 || type == QuantType.Q8_0
+                ? List.of(CudaBackend.MatvecVariant.values()) : List.of(chosen);
+        try {
+            System.out.println("tg chain per matvec variant (warps per row automatic), % of the roofline:");
+            for (CudaBackend.MatvecVariant v : variants) {
+                gpu.setMatvecVariant(v);
+                float ms = timeGraph(token, timer, 10);
+                String info = type == QuantType.Q4_0 || type == QuantType.Q8_0 ? gpu.matvecKernelInfo(v, type) : "";
+                System.out.printf("  %-5s %8.3f ms/token  %5.1f%%   %s%n", name(v), ms, 100 * roof / ms, info);
+            }
+            System.out.println("per shape, % of copy bandwidth (auto: warps per row group in brackets):");
+            System.out.printf("  %-12s %-20s %-5s %9s %9s %6s %6s %6s%n", "shape", "rows x cols x count", "kern", "auto ms", "auto", "wpr1", "wpr2", "wpr4");
+            StringBuilder best = new StringBuilder("fastest per shape:");
+            for (int si = 0; si < shapes.size(); si++) {
+                List<DeviceWeight> ws = byShape.get(si);
+                long bytes = ws.stream().mapToLong(DeviceWeight::bytes).sum();
+                Shape s = shapes.get(si);
+                Runnable chain = () -> {
+                    gpu.quantizeQ8_1(x.address(), q, 1, s.cols());
+                    for (DeviceWeight w : ws) gpu.matvec(w, x.address(), q, y.address(), 1, false);
+                };
+                String bestName = "";
+                double bestFrac = 0;
+                for (CudaBackend.MatvecVariant v : variants) {
+                    gpu.setMatvecVariant(v);
+                    double[] frac = new double[4];  // auto, 1, 2, 4 warps per row group
+                    float autoMs = 0;
+                    int[] forced = {0, 1, 2, 4};
+                    for (int i = 0; i < forced.length; i++) {
+                        gpu.setWarpsPerRow(forced[i]);
+                        float ms = timeGraph(chain, timer, 10);
+                        if (i == 0) autoMs = ms;
+                        frac[i] = bytes / (ms * 1e-3) / bw;
+                        if (frac[i] > bestFrac) {
+                            bestFrac = frac[i];
+                            bestName = name(v) + (i == 0 ? " auto" : " wpr" + forced[i]);
+                        }
+                    }
+                    gpu.setWarpsPerRow(0);
+                    System.out.printf("  %-12s %6d x %-6d x%-4d %-5s %9.3f %5.1f%%(%d) %5.1f%% %5.1f%% %5.1f%%%n", s.name(), s.rows(), s.cols(), ws.size(),
+                            name(v), autoMs, 100 * frac[0], gpu.warpsPerRow(ws.getFirst()), 100 * frac[1], 100 * frac[2], 100 * frac[3]);
+                }
+                best.append(String.format(" %s %s %.1f%%;", s.name(), bestName, 100 * bestFrac));
+            }
+            System.out.println(best);
+        } finally {
+            gpu.setMatvecVariant(chosen);
+            gpu.setWarpsPerRow(0);
+        }
+    }
+
+    private static String name(CudaBackend.MatvecVariant v) {
+        return v.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private void promptChain(String model, QuantType type, int layers, List<Shape> shapes, List<List<DeviceWeight>> byShape,

@@ -3,10 +3,13 @@ package dev.splitscope.engine.backend.cuda;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
+import jcuda.driver.CUresult;
 import jcuda.driver.CUstream;
 import jcuda.driver.JCudaDriver;
 
+import static jcuda.driver.JCudaDriver.cuCtxEnablePeerAccess;
 import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
+import static jcuda.driver.JCudaDriver.cuDeviceCanAccessPeer;
 import static jcuda.driver.JCudaDriver.cuDeviceGet;
 import static jcuda.driver.JCudaDriver.cuDeviceGetAttribute;
 import static jcuda.driver.JCudaDriver.cuDeviceGetCount;
@@ -92,6 +95,29 @@ public final class CudaDevice implements AutoCloseable {
     /** Makes this device's context current on the calling thread (each host thread must, before using it). */
     public void makeCurrent() {
         cuCtxSetCurrent(context);
+    }
+
+    /** True when kernels on this GPU can read {@code other}'s memory directly (same GPU, or peer access possible). */
+    public boolean canAccessPeer(CudaDevice other) {
+        if (other.ordinal == ordinal) return true;
+        int[] can = new int[1];
+        cuDeviceCanAccessPeer(can, device, other.device);
+        return can[0] != 0;
+    }
+
+    /** Lets kernels on this GPU read {@code other}'s memory (once per pair; a no-op for the same GPU). */
+    public void enablePeerAccess(CudaDevice other) {
+        if (other.ordinal == ordinal) return;
+        makeCurrent();
+        int rc;
+        JCudaDriver.setExceptionsEnabled(false);  // "already enabled" is an answer here, not an error
+        try {
+            rc = cuCtxEnablePeerAccess(other.context, 0);
+        } finally {
+            JCudaDriver.setExceptionsEnabled(true);
+        }
+        if (rc != CUresult.CUDA_SUCCESS && rc != CUresult.CUDA_ERROR_PEER_ACCESS_ALREADY_ENABLED)
+            throw new IllegalStateException("peer access from GPU " + ordinal + " to GPU " + other.ordinal + " failed: " + CUresult.stringFor(rc));
     }
 
     public void synchronize() {

@@ -4,19 +4,25 @@ import dev.splitscope.engine.backend.DeviceOps;
 import dev.splitscope.engine.backend.WeightView;
 import dev.splitscope.engine.quant.QuantType;
 
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoDAsync;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync;
+import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
+import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
 /**
  * The engine's device operations on one CUDA GPU (or one logical device sharing it). Weights are uploaded once, on
  * first use; single-token steps are deferred and replayed as CUDA graphs; prompt batches of 32 tokens or more
  * multiply through cuBLAS. Host copies (upload, download, token ids, the position) first run what was deferred.
+ *
+ * <p>A single-token step stages its token id and position in pinned memory and copies them inside the step's graph,
+ * so the whole step is one graph that {@link #replayStep} launches again without the node walk. Every copy runs on
+ * this device's own stream: the legacy stream would synchronise with other logical devices' streams and break
+ * their captures.
  */
 public final class CudaDeviceOps implements DeviceOps {
     /** Batches at least this large use cuBLAS; smaller ones the matvec kernels with one slot per token. */
@@ -25,14 +31,20 @@ public final class CudaDeviceOps implements DeviceOps {
     static final boolean GRAPHS = !"false".equals(System.getProperty("splitscope.cuda.graphs"));
     /** Q8_0/Q4_0 matvecs of one input launched together; -Dsplitscope.cuda.group=false launches each alone. */
     static final boolean GROUP = !"false".equals(System.getProperty("splitscope.cuda.group"));
-    /** Open CudaDeviceOps per GPU ordinal: logical devices of one GPU share its context (see {@link #begin}). */
-    private static final java.util.concurrent.ConcurrentHashMap<Integer, AtomicInteger> OPEN = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final CudaBackend gpu;
     private final String name;
     private final CudaScratch scratch = new CudaScratch();
     private final MatvecGroup group;
-    private final DeviceBuffer pos = DeviceBuffer.allocate(4);
+    /** The position (int 0) and the token id of a single-token step (int 1), read by the kernels. */
+    private final DeviceBuffer stepInputs = DeviceBuffer.allocate(8);
+    private final PinnedBuffer stagedInputs = new PinnedBuffer(8);
+    private final DeviceBuffer bestOut = DeviceBuffer.allocate(8);  // argmax: value, index
+    private final CudaMarks marks;
+    private PinnedBuffer staging = new PinnedBuffer(1 << 20);  // host side of uploads and downloads
+    private int[] stagedIds;
+    /** Rows of the embedding table the staged id indexes (0 until a step has read it): replays check ids against it. */
+    private int stepVocab;
     private final List<AutoCloseable> owned = new ArrayList<>();
     private final Map<DeviceOps.Weight, DeviceWeight> stacked = new IdentityHashMap<>();
     private int lastPos = -1;
@@ -45,7 +57,7 @@ public final class CudaDeviceOps implements DeviceOps {
         this.gpu = gpu;
         this.name = name;
         this.group = new MatvecGroup(gpu);
-        open().incrementAndGet();
+        this.marks = new CudaMarks(gpu.device(), gpu.queue());
     }
 
     public CudaBackend backend() {
@@ -57,18 +69,105 @@ public final class CudaDeviceOps implements DeviceOps {
         return name + " (" + gpu.device().name() + ")";
     }
 
-    private AtomicInteger open() {
-        return OPEN.computeIfAbsent(gpu.device().ordinal(), k -> new AtomicInteger());
-    }
-
-    /**
-     * Defers single-token steps into CUDA graphs. Graphs are off while several logical devices of one GPU are open:
-     * their host threads share its context, and one thread's copy would break another's capture.
-     */
+    /** Defers single-token steps into CUDA graphs. */
     private void begin(int tokens) {
         group.flush();
         gpu.device().makeCurrent();
-        gpu.setDeferred(GRAPHS && tokens == 1 && open().get() == 1);
+        gpu.setDeferred(GRAPHS && tokens == 1);
+    }
+
+    /** Runs what was deferred: the host is about to copy or wait. */
+    private void undefer() {
+        gpu.device().makeCurrent();
+        group.flush();
+        gpu.setDeferred(false);
+    }
+
+    @Override
+    public void beginStep(int[] ids, int pos0) {
+        undefer();
+        gpu.queue().beginStep();
+        stagedIds = null;
+        if (ids.length != 1) return;
+        begin(1);
+        stage(ids[0], pos0);
+        PinnedBuffer src = stagedInputs;
+        gpu.queue().enqueue(java.util.List.of("step-inputs", stepInputs.address()), () ->
+                cuMemcpyHtoDAsync(stepInputs.pointer(), src.pointer(), 8, gpu.device().stream()));
+        stagedIds = ids;
+        lastPos = pos0;
+    }
+
+    private void stage(int id, int pos0) {
+        stagedInputs.bytes().putInt(0, pos0).putInt(4, id);
+    }
+
+    @Override
+    public void endStep() {
+        gpu.device().makeCurrent();
+        group.flush();
+        gpu.queue().endStep();
+        gpu.setDeferred(false);
+        stagedIds = null;
+    }
+
+    @Override
+    public boolean replayStep(int[] ids, int pos0) {
+        if (ids.length != 1 || stepVocab == 0) return false;
+        checkIds(ids, stepVocab);
+        undefer();
+        // the graph's first node copies the staged inputs in; the previous replay has finished reading them
+        stage(ids[0], pos0);
+        if (!gpu.queue().replayStep()) return false;
+        lastPos = pos0;
+        return true;
+    }
+
+    @Override
+    public boolean timesOnDevice() {
+        return true;
+    }
+
+    @Override
+    public void mark(int slot) {
+        gpu.device().makeCurrent();
+        group.flush();
+        marks.mark(slot);
+    }
+
+    @Override
+    public long[] markNanos(int count) {
+        gpu.device().makeCurrent();
+        return marks.nanos(count);
+    }
+
+    @Override
+    public dev.splitscope.engine.backend.Collective collective(List<DeviceOps> members, QuantType reduceType,
+                                                                dev.splitscope.engine.backend.ReducePath path) {
+        return CudaCollectives.open(members, reduceType, path);
+    }
+
+    /** Readies the queue for a collective's launches that write {@code dst}, and returns the GPU to launch on. */
+    CudaBackend beforeCollective(Act dst) {
+        gpu.device().makeCurrent();
+        group.flush();
+        wrote(dst);
+        return gpu;
+    }
+
+    private void checkIds(int[] ids, int rows) {
+        for (int id : ids)
+            if (id < 0 || id >= rows)
+                throw new IllegalArgumentException("token id " + id + " is outside the vocabulary (0.." + (rows - 1) + ")");
+    }
+
+    /** Pinned staging of at least {@code bytes}, grown outside any capture. */
+    private PinnedBuffer staging(long bytes) {
+        if (staging.size() < bytes) {
+            staging.close();
+            staging = new PinnedBuffer(bytes);
+        }
+        return staging;
     }
 
     private static CudaAct a(Act x) {
@@ -122,27 +221,38 @@ public final class CudaDeviceOps implements DeviceOps {
 
     @Override
     public void upload(float[] src, int tokens, Act dst) {
-        gpu.device().makeCurrent();
-        group.flush();
-        gpu.setDeferred(false);
-        a(dst).buffer().upload(MemorySegment.ofArray(src), 0, 0, 4L * tokens * dst.width());
+        undefer();
+        int n = tokens * dst.width();
+        PinnedBuffer p = staging(4L * n);
+        p.bytes().asFloatBuffer().put(src, 0, n);
+        cuMemcpyHtoDAsync(a(dst).buffer().pointer(), p.pointer(), 4L * n, gpu.device().stream());
+        cuStreamSynchronize(gpu.device().stream());  // before the staging is reused
         wrote(dst);
     }
 
     @Override
     public void download(Act src, int tokens, float[] dst) {
-        gpu.device().makeCurrent();
-        group.flush();
-        gpu.setDeferred(false);
-        float[] f = a(src).buffer().downloadFloats(0, tokens * src.width());
-        System.arraycopy(f, 0, dst, 0, f.length);
+        undefer();
+        int n = tokens * src.width();
+        PinnedBuffer p = staging(4L * n);
+        cuMemcpyDtoHAsync(p.pointer(), a(src).buffer().pointer(), 4L * n, gpu.device().stream());
+        cuStreamSynchronize(gpu.device().stream());
+        p.bytes().asFloatBuffer().get(dst, 0, n);
+    }
+
+    @Override
+    public Best argmax(Act x) {
+        undefer();
+        PinnedBuffer p = staging(8);
+        gpu.argmaxPair(a(x).address(), x.width(), bestOut.address());
+        cuMemcpyDtoHAsync(p.pointer(), bestOut.pointer(), 8, gpu.device().stream());
+        cuStreamSynchronize(gpu.device().stream());
+        return new Best(p.bytes().getFloat(0), p.bytes().getInt(4));
     }
 
     @Override
     public void copyRow(Act src, int srcToken, Act dst, int dstToken) {
-        gpu.device().makeCurrent();
-        group.flush();
-        gpu.setDeferred(false);
+        undefer();
         cuMemcpyDtoDAsync(a(dst).buffer().pointer().withByteOffset(4L * dstToken * dst.width()),
                 a(src).buffer().pointer().withByteOffset(4L * srcToken * src.width()), 4L * src.width(), gpu.device().stream());
         wrote(dst);
@@ -150,18 +260,23 @@ public final class CudaDeviceOps implements DeviceOps {
 
     @Override
     public void getRows(Weight table, int[] ids, Act out) {
-        WeightView v = table.view();
-        for (int id : ids)
-            if (id < 0 || id >= v.rows())
-                throw new IllegalArgumentException("token id " + id + " is outside the vocabulary (0.." + (v.rows() - 1) + ")");
-        gpu.device().makeCurrent();
-        group.flush();
-        gpu.setDeferred(false);
-        DeviceBuffer d = scratch.ids(ids.length);
-        d.upload(MemorySegment.ofArray(ids), 0, 0, 4L * ids.length);
+        checkIds(ids, table.view().rows());
+        long idsAt;
+        if (ids == stagedIds) {
+            idsAt = stepInputs.address() + 4;  // staged by beginStep, copied in by the step's first node
+            stepVocab = table.view().rows();
+        } else {
+            undefer();
+            DeviceBuffer d = scratch.ids(ids.length);
+            PinnedBuffer p = staging(4L * ids.length);
+            p.bytes().asIntBuffer().put(ids);
+            cuMemcpyHtoDAsync(d.pointer(), p.pointer(), 4L * ids.length, gpu.device().stream());
+            cuStreamSynchronize(gpu.device().stream());
+            idsAt = d.address();
+        }
         DeviceWeight m = matrix(table);
         begin(ids.length);
-        gpu.getRows(m, d.address(), a(out).address(), ids.length);
+        gpu.getRows(m, idsAt, a(out).address(), ids.length);
         wrote(out);
     }
 
@@ -189,7 +304,7 @@ public final class CudaDeviceOps implements DeviceOps {
         DeviceWeight m = matrix(w);
         if (tokens >= GEMM_MIN_TOKENS || v.cols() == 0 || !CudaBackend.groupable(m, m)) group.flush();
         gpu.device().makeCurrent();
-        gpu.setDeferred(GRAPHS && tokens == 1 && open().get() == 1);
+        gpu.setDeferred(GRAPHS && tokens == 1);
         wrote(out);
         if (v.cols() == 0) {
             gpu.zero(a(out).address(), v.rows(), tokens);
@@ -249,10 +364,10 @@ public final class CudaDeviceOps implements DeviceOps {
     /** Writes pos0 where the kernels read it, after running what was deferred with the previous value. */
     private void setPos(int pos0) {
         if (pos0 == lastPos) return;
-        gpu.device().makeCurrent();
-        group.flush();
-        gpu.setDeferred(false);
-        pos.upload(new int[] {pos0});
+        undefer();
+        stage(0, pos0);
+        cuMemcpyHtoDAsync(stepInputs.pointer(), stagedInputs.pointer(), 4, gpu.device().stream());
+        cuStreamSynchronize(gpu.device().stream());
         lastPos = pos0;
     }
 
@@ -263,7 +378,7 @@ public final class CudaDeviceOps implements DeviceOps {
         setPos(pos0);
         begin(tokens);
         long factors = freqFactors == null ? 0L : vector(freqFactors);
-        gpu.ropeKv(a(x).address(), 0L, 0L, 0L, 0L, pos.address(), tokens, heads, 0, headDim, ropeDim, neox, theta, factors);
+        gpu.ropeKv(a(x).address(), 0L, 0L, 0L, 0L, stepInputs.address(), tokens, heads, 0, headDim, ropeDim, neox, theta, factors);
         wrote(x);
     }
 
@@ -278,10 +393,10 @@ public final class CudaDeviceOps implements DeviceOps {
                 throw new UnsupportedOperationException(name + ": query head " + i + " uses kv head " + kvOf[i] + "; the CUDA attention needs contiguous GQA groups");
         setPos(pos0);
         begin(tokens);
-        gpu.ropeKv(0L, a(k).address(), a(v).address(), cache.k(layer), cache.v(layer), pos.address(), tokens, 0, nKv, headDim, 0, false, 1f, 0L);
+        gpu.ropeKv(0L, a(k).address(), a(v).address(), cache.k(layer), cache.v(layer), stepInputs.address(), tokens, 0, nKv, headDim, 0, false, 1f, 0L);
         // decode uses a fixed split count (extra splits exit at once) so that every step has the same graph
         int splits = CudaBackend.attentionSplits(tokens == 1 ? cache.cells() : pos0 + tokens);
-        gpu.attention(a(q).address(), cache.k(layer), cache.v(layer), a(out).address(), pos.address(),
+        gpu.attention(a(q).address(), cache.k(layer), cache.v(layer), a(out).address(), stepInputs.address(),
                 scratch.attention(tokens, nHead, splits, headDim), tokens, nHead, nKv, headDim, splits, (float) (1 / Math.sqrt(headDim)));
         wrote(out);
     }
@@ -349,9 +464,7 @@ public final class CudaDeviceOps implements DeviceOps {
 
     @Override
     public void synchronize() {
-        gpu.device().makeCurrent();
-        group.flush();
-        gpu.setDeferred(false);
+        undefer();
         gpu.synchronize();
     }
 
@@ -363,11 +476,14 @@ public final class CudaDeviceOps implements DeviceOps {
             gpu.synchronize();
             for (AutoCloseable c : owned) c.close();
             scratch.close();
-            pos.close();
+            marks.close();
+            stepInputs.close();
+            bestOut.close();
+            stagedInputs.close();
+            staging.close();
         } catch (Exception e) {
             throw new IllegalStateException(name + ": freeing device memory failed", e);
         } finally {
-            open().decrementAndGet();
             gpu.close();
         }
     }

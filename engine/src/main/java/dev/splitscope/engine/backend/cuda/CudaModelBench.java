@@ -1,6 +1,7 @@
 package dev.splitscope.engine.backend.cuda;
 
 import dev.splitscope.engine.backend.Backends;
+import dev.splitscope.engine.backend.ReducePath;
 import dev.splitscope.engine.backend.DeviceOps;
 import dev.splitscope.engine.gguf.GgufFile;
 import dev.splitscope.engine.gguf.GgufTensorInfo;
@@ -22,8 +23,9 @@ import java.util.Random;
  * End-to-end benchmark of a GGUF on one GPU through the engine (ModelRun + CudaDeviceOps), llama-bench style:
  * pp (one prompt batch) and tg (single-token steps, greedy on the host), with the same-run roofline: weight bytes per
  * token over the measured device-to-device copy bandwidth. Usage: CudaModelBench FILE.gguf [pp=512] [tg=128] [gpus=0]
- * where gpus lists one GPU ordinal per device: "0,0" is tensor parallel over two logical devices of GPU 0, "0,1" over
- * two GPUs (heads, FFN rows and vocabulary split evenly; partial sums reduced by the executor).
+ * [reduce-path=auto] where gpus lists one GPU ordinal per device: "0,0" is tensor parallel over two logical devices
+ * of GPU 0, "0,1" over two GPUs (heads, FFN rows and vocabulary split evenly), and the reduce path is auto, host,
+ * peer or nccl.
  */
 public final class CudaModelBench {
     private CudaModelBench() {}
@@ -53,22 +55,28 @@ public final class CudaModelBench {
             long bytes = weightBytesPerToken(f);
             long t0 = System.nanoTime();
             Layout layout = devs.size() == 1 ? Layout.single(s) : evenSplit(s, devs.size());
-            try (ModelRun run = new ModelRun(f, arch.buildGraph(s), layout, devs, pp + tg + 48, pp, ReduceType.F32, QuantType.F16)) {
+            ReducePath reducePath = ReducePath.parse(args.length > 4 ? args[4] : "auto");
+            try (ModelRun run = new ModelRun(f, arch.buildGraph(s), layout, devs, pp + tg + 48, pp, ReduceType.F32, reducePath, QuantType.F16)) {
                 Random r = new Random(1);
                 int[] prompt = new int[pp];
                 for (int i = 0; i < pp; i++) prompt[i] = r.nextInt(s.nVocab());
                 run.forward(prompt, 0);  // uploads the weights, creates cuBLAS, loads everything
                 double loadS = (System.nanoTime() - t0) / 1e9;
                 double ppMs = best(() -> run.forward(prompt, 0), 3);
-                for (int i = 0; i < 32; i++) run.forward(new int[] {prompt[i]}, i);  // warm-up: decode graphs, the JIT
+                for (int i = 0; i < 64; i++) run.forwardGreedy(new int[] {prompt[i]}, i);  // warm-up: decode graphs, the JIT
+                for (int i = 0; i < 16; i++) run.forward(new int[] {prompt[i]}, i);
                 long t1 = System.nanoTime();
                 int next = prompt[0];
-                for (int i = 0; i < tg; i++) next = argmax(run.forward(new int[] {next}, i));
+                for (int i = 0; i < tg; i++) next = run.forwardGreedy(new int[] {next}, i);
                 double tgMs = (System.nanoTime() - t1) / 1e6 / tg;
+                // the same with every step's logits copied to the host (what sampling with a temperature needs)
+                long tl = System.nanoTime();
+                for (int i = 0; i < tg; i++) next = argmax(run.forward(new int[] {next}, i));
+                double tgLogitsMs = (System.nanoTime() - tl) / 1e6 / tg;
                 // the same steps again with each graph replay timed on the device: device time vs host time
                 gpu.setGraphTiming(true);
                 long t2 = System.nanoTime();
-                for (int i = 0; i < 32; i++) next = argmax(run.forward(new int[] {next}, i));
+                for (int i = 0; i < 32; i++) next = run.forwardGreedy(new int[] {next}, i);
                 double timedMs = (System.nanoTime() - t2) / 1e6 / 32, deviceMs = gpu.graphMillis() / 32;
                 gpu.setGraphTiming(false);
                 double roofMs = bytes / bw * 1e3;
@@ -76,14 +84,16 @@ public final class CudaModelBench {
                         path.getFileName(), s.name(), s.nLayer(), String.join(",", run.deviceNames()), bytes / 1e9, loadS);
                 System.out.printf("cuMemcpyDtoD bandwidth (read+write) %.0f GB/s -> roofline %.3f ms/token = %.1f tok/s%n", bw / 1e9, roofMs, 1e3 / roofMs);
                 System.out.printf("pp%d: %.1f ms = %.0f tok/s%n", pp, ppMs, pp * 1e3 / ppMs);
-                System.out.printf("tg%d: %.3f ms/token = %.1f tok/s = %.1f%% of roofline (graphs: %s; %s)%n", tg, tgMs, 1e3 / tgMs,
+                System.out.printf("tg%d: %.3f ms/token = %.1f tok/s = %.1f%% of roofline (greedy on the device; graphs: %s; %s)%n", tg, tgMs, 1e3 / tgMs,
                         100 * roofMs / tgMs, CudaDeviceOps.GRAPHS ? "on" : "off", gpu.graphStats());
+                System.out.printf("tg%d with the logits copied to the host every step: %.3f ms/token = %.1f tok/s = %.1f%% of roofline%n",
+                        tg, tgLogitsMs, 1e3 / tgLogitsMs, 100 * roofMs / tgLogitsMs);
                 if (devs.size() > 1) {
                     long sync = 0, bytesMoved = 0;
                     java.util.Set<Integer> groups = new java.util.HashSet<>();
                     for (var t : run.lastTimings()) if (groups.add(t.group())) { sync += t.syncNanos(); bytesMoved += t.syncBytes(); }
-                    System.out.printf("tensor parallel over %d devices: reduce/gather per token %.3f ms, %d bytes between devices (last step)%n",
-                            devs.size(), sync / 1e6, bytesMoved);
+                    System.out.printf("tensor parallel over %d devices, partial sums meet: %s; reduce+gather per token %.3f ms (device events), %d bytes between devices (last step)%n",
+                            devs.size(), run.reducePath(), sync / 1e6, bytesMoved);
                 }
                 if (CudaDeviceOps.GRAPHS && devs.size() == 1)
                     System.out.printf("tg step breakdown: %.3f ms on the device (graph replays, = %.1f%% of roofline), %.3f ms host and copies%n",

@@ -7,6 +7,27 @@ enum Kernel {
     MATVEC_Q8_0_X3("matvec_q8_0", "matvec_q8_0_x3"),
     MATVEC_Q4_0("matvec_q4_0", "matvec_q4_0"),
     MATVEC_Q4_0_X3("matvec_q4_0", "matvec_q4_0_x3"),
+    // decode matvec variants (CudaBackend.MatvecVariant); each entry serves single and grouped launches
+    MATVEC_Q4_0_U4("matvec_q4_0", "matvec_q4_0_u4"),
+    MATVEC_Q4_0_R2U2("matvec_q4_0", "matvec_q4_0_r2u2"),
+    MATVEC_Q4_0_R4("matvec_q4_0", "matvec_q4_0_r4"),
+    MATVEC_Q4_0_R4U2("matvec_q4_0", "matvec_q4_0_r4u2"),
+    MATVEC_Q4_0_R8("matvec_q4_0", "matvec_q4_0_r8"),
+    MATVEC_Q4_0_S4("matvec_q4_0", "matvec_q4_0_s4"),
+    MATVEC_Q4_0_S4U2("matvec_q4_0", "matvec_q4_0_s4u2"),
+    MATVEC_Q4_0_R2U2P("matvec_q4_0", "matvec_q4_0_r2u2p"),
+    MATVEC_Q4_0_R4P("matvec_q4_0", "matvec_q4_0_r4p"),
+    MATVEC_Q4_0_S4P("matvec_q4_0", "matvec_q4_0_s4p"),
+    MATVEC_Q8_0_U4("matvec_q8_0", "matvec_q8_0_u4"),
+    MATVEC_Q8_0_R2U2("matvec_q8_0", "matvec_q8_0_r2u2"),
+    MATVEC_Q8_0_R4("matvec_q8_0", "matvec_q8_0_r4"),
+    MATVEC_Q8_0_R4U2("matvec_q8_0", "matvec_q8_0_r4u2"),
+    MATVEC_Q8_0_R8("matvec_q8_0", "matvec_q8_0_r8"),
+    MATVEC_Q8_0_S4("matvec_q8_0", "matvec_q8_0_s4"),
+    MATVEC_Q8_0_S4U2("matvec_q8_0", "matvec_q8_0_s4u2"),
+    MATVEC_Q8_0_R2U2P("matvec_q8_0", "matvec_q8_0_r2u2p"),
+    MATVEC_Q8_0_R4P("matvec_q8_0", "matvec_q8_0_r4p"),
+    MATVEC_Q8_0_S4P("matvec_q8_0", "matvec_q8_0_s4p"),
     MATVEC_Q4_K("matvec_q4_k", "matvec_q4_k"),
     MATVEC_Q6_K("matvec_q6_k", "matvec_q6_k"),
     MATVEC_F32("matvec_float", "matvec_f32"),
@@ -30,7 +51,10 @@ enum Kernel {
     MOE_TOPK("moe_topk", "moe_topk"),
     MOE_IDS("moe_topk", "moe_ids"),
     MOE_COMBINE("moe_combine", "moe_combine"),
-    ARGMAX("argmax", "argmax");
+    ARGMAX("argmax", "argmax"),
+    ARGMAX_PAIR("argmax", "argmax_pair"),
+    AR_BARRIER("allreduce", "ar_barrier"),
+    AR_SUM("allreduce", "ar_sum");
 
     final String module;
     final String function;

@@ -10,17 +10,24 @@ import java.util.Map;
  * signature (kernels, grids and arguments) was seen before is captured once and replayed from then on, so a decode
  * step costs one graph launch instead of hundreds of kernel launches. Kernels read the position from device memory,
  * which keeps the signature of every step the same.
+ *
+ * <p>A step bracketed by {@link #beginStep}/{@link #endStep} that ran as exactly one graph can be replayed whole with
+ * {@link #replayStep}, without the host walking its launches again.
  */
 final class LaunchQueue {
-    private static final int MAX_GRAPHS = 16;
+    /** Graphs kept per device: a layer split or the host reduce path flushes (and so captures) once per split. */
+    private static final int MAX_GRAPHS = 256;
 
     private final CudaDevice device;
     private final List<Object> signature = new ArrayList<>();
     private final List<Runnable> work = new ArrayList<>();
     private final Map<List<Object>, CudaGraph> graphs = new HashMap<>();
     private final Map<List<Object>, Integer> seen = new HashMap<>();
-    private boolean recording;
-    private long replays, captures, direct;
+    private final java.util.Set<List<Object>> uncapturable = new java.util.HashSet<>();
+    private boolean recording, capturing;
+    private long replays, captures, direct, flushes;
+    private long stepStartFlushes;
+    private CudaGraph stepGraph, lastGraph;
     private CudaTimer timer;
     private double gpuMillis;
 
@@ -30,6 +37,11 @@ final class LaunchQueue {
 
     boolean recording() {
         return recording;
+    }
+
+    /** True while the deferred work runs under stream capture (event records must then become graph nodes). */
+    boolean capturing() {
+        return capturing;
     }
 
     /** Starts or stops deferring; stopping runs what was deferred. */
@@ -43,22 +55,58 @@ final class LaunchQueue {
         work.add(launch);
     }
 
+    /** Queues a launch that is not a kernel (a copy, an event record): run at once, or at the flush when recording. */
+    void enqueue(List<Object> sig, Runnable op) {
+        if (recording) add(sig, op);
+        else op.run();
+    }
+
+    /** Marks the start of a step (see {@link #endStep}). */
+    void beginStep() {
+        stepStartFlushes = flushes;
+    }
+
+    /**
+     * Runs what the step deferred. When the whole step ran as one graph, that graph becomes the step graph that
+     * {@link #replayStep} launches; otherwise there is none.
+     */
+    void endStep() {
+        lastGraph = null;
+        flush();
+        stepGraph = flushes == stepStartFlushes + 1 ? lastGraph : null;
+    }
+
+    /** Launches the step graph again; false when there is none. */
+    boolean replayStep() {
+        if (stepGraph == null) return false;
+        launch(stepGraph);
+        return true;
+    }
+
     /** Runs the deferred launches: replays the cached graph of this sequence, captures it on its second sighting. */
     void flush() {
         if (work.isEmpty()) return;
+        flushes++;
         List<Object> sig = List.copyOf(signature);
         CudaGraph g = graphs.get(sig);
-        if (g == null && seen.merge(sig, 1, Integer::sum) >= 2) {
+        if (g == null && !uncapturable.contains(sig) && seen.merge(sig, 1, Integer::sum) >= 2) {
             if (graphs.size() >= MAX_GRAPHS) clearGraphs();
-            g = CudaGraph.capture(device, () -> work.forEach(Runnable::run));
-            graphs.put(sig, g);
-            captures++;
+            capturing = true;
+            try {
+                g = CudaGraph.capture(device, () -> work.forEach(Runnable::run));
+                graphs.put(sig, g);
+                captures++;
+            } catch (RuntimeException e) {
+                // e.g. another thread's legacy-stream copy invalidated the capture: nothing ran, so run it directly
+                uncapturable.add(sig);
+                System.getLogger("splitscope").log(System.Logger.Level.WARNING, "decode step not captured as a CUDA graph: " + e.getMessage());
+            } finally {
+                capturing = false;
+            }
         }
+        lastGraph = g;
         if (g != null) {
-            if (timer != null) timer.start();
-            g.launch();
-            if (timer != null) gpuMillis += timer.stopMillis();
-            replays++;
+            launch(g);
         } else {
             work.forEach(Runnable::run);
             direct++;
@@ -68,7 +116,15 @@ final class LaunchQueue {
         if (seen.size() > 256) seen.clear();
     }
 
+    private void launch(CudaGraph g) {
+        if (timer != null) timer.start();
+        g.launch();
+        if (timer != null) gpuMillis += timer.stopMillis();
+        replays++;
+    }
+
     private void clearGraphs() {
+        stepGraph = lastGraph = null;
         graphs.values().forEach(CudaGraph::close);
         graphs.clear();
     }

@@ -5,6 +5,7 @@ import dev.splitscope.engine.TestModels;
 import dev.splitscope.engine.backend.Backend;
 import dev.splitscope.engine.backend.Backends;
 import dev.splitscope.engine.backend.DeviceOps;
+import dev.splitscope.engine.backend.ReducePath;
 import dev.splitscope.engine.gguf.GgufFile;
 import dev.splitscope.engine.model.Architecture;
 import dev.splitscope.engine.model.Architectures;
@@ -25,6 +26,8 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Whole models on the GPU through the engine's executor: greedy ids equal llama.cpp's golden ids on one device, and
@@ -52,6 +55,12 @@ class CudaGreedyGoldenTest {
     }
 
     static int[] run(String path, int devices, float[][] first, int n, int[] prompt) throws Exception {
+        return run(path, devices, first, n, prompt, ReducePath.AUTO, ReduceType.F32, null);
+    }
+
+    /** @param gpus GPU ordinal per device (null: all on GPU 0); @param seen receives the run's reduce path */
+    static int[] run(String path, int devices, float[][] first, int n, int[] prompt, ReducePath reducePath, ReduceType reduceType,
+                     int[] gpus, String... seen) throws Exception {
         try (GgufFile f = GgufFile.open(TestModels.file(path))) {
             Architecture arch = Architectures.forName(f.architecture());
             ModelSpec s = arch.readSpec(f.metadata(), f.metadata().getStringArray("tokenizer.ggml.tokens").length)
@@ -66,10 +75,27 @@ class CudaGreedyGoldenTest {
             }
             Backend cuda = Backends.require("cuda");
             List<DeviceOps> devs = new ArrayList<>();
-            for (int i = 0; i < devices; i++) devs.add(cuda.open(0, "cuda:0/" + i, 1));
-            try (ModelRun run = new ModelRun(f, arch.buildGraph(s), layout, devs, 128, 64, ReduceType.F32, QuantType.F16)) {
-                return greedy(run, prompt, n, first);
+            for (int i = 0; i < devices; i++) {
+                int gpu = gpus == null ? 0 : gpus[i];
+                devs.add(cuda.open(gpu, "cuda:" + gpu + "/" + i, 1));
             }
+            try (ModelRun run = new ModelRun(f, arch.buildGraph(s), layout, devs, 128, 64, reduceType, reducePath, QuantType.F16)) {
+                int[] ids = greedy(run, prompt, n, first);
+                assertArrayEquals(ids, dev.splitscope.engine.runtime.ExecutorTpSmokeTest.greedyOnDevices(run, prompt, n), "forwardGreedy vs argmax of forward");
+                if (seen.length > 0) seen[0] = run.reducePath();
+                checkTimings(run);
+                return ids;
+            }
+        }
+    }
+
+    /** Every split of the last step has a timing row, measured on the device, in split order. */
+    static void checkTimings(ModelRun run) {
+        var t = run.lastTimings();
+        assertEquals(run.splits().size(), t.size(), "one timing row per split");
+        for (int i = 0; i < t.size(); i++) {
+            assertEquals(i, t.get(i).split());
+            assertTrue(t.get(i).computeNanos() >= 0 && t.get(i).syncNanos() >= 0 && t.get(i).startNanos() >= 0, "timings " + t.get(i));
         }
     }
 
@@ -104,5 +130,35 @@ class CudaGreedyGoldenTest {
                 assertEquals(one[0][v], other[0][v], 1e-3f * Math.max(1, Math.abs(one[0][v])), path + " logit " + v);
         if (path.contains("moe4") || path.equals("stories260K.gguf"))
             assertArrayEquals(Arrays.copyOf(Golden.of("stories260K.gguf").greedyIds(), 32), ids1, path + " vs golden");
+    }
+
+    /** The peer path (device-side, in CUDA graphs) and the host path give the same ids; f16/bf16 reduce still reproduces them. */
+    @ParameterizedTest
+    @ValueSource(strings = {"stories260K.gguf", "derived/stories260K-moe4-split-all4.gguf"})
+    void reducePathsAgree(String path) throws Exception {
+        int[] prompt = Golden.of("stories260K.gguf").promptIds();
+        float[][] host = new float[1][], peer = new float[1][], half = new float[1][];
+        String[] seen = new String[1];
+        int[] ids = run(path, 2, host, 48, prompt, ReducePath.HOST, ReduceType.F32, null, seen);
+        assertTrue(seen[0].startsWith("host"), seen[0]);
+        assertArrayEquals(ids, run(path, 2, peer, 48, prompt, ReducePath.PEER, ReduceType.F32, null, seen), path + ": peer vs host");
+        assertTrue(seen[0].startsWith("peer"), seen[0]);
+        for (int v = 0; v < host[0].length; v++)
+            assertEquals(host[0][v], peer[0][v], 1e-4f * Math.max(1, Math.abs(host[0][v])), path + " logit " + v);
+        assertArrayEquals(ids, run(path, 4, null, 48, prompt, ReducePath.PEER, ReduceType.BF16, null, seen), path + ": 4-way bf16 peer reduce");
+        assertArrayEquals(ids, run(path, 2, half, 48, prompt, ReducePath.PEER, ReduceType.F16, null, seen), path + ": f16 peer reduce");
+    }
+
+    /** Two real GPUs (skipped on one): NCCL and peer paths reproduce the one-GPU ids. */
+    @ParameterizedTest
+    @ValueSource(strings = {"stories260K.gguf", "derived/stories260K-Q8_0.gguf", "derived/stories260K-moe4-split-all4.gguf"})
+    void twoGpusMatchOneGpu(String path) throws Exception {
+        assumeTrue(Backends.require("cuda").deviceCount() >= 2, "needs 2 GPUs, this machine has " + Backends.require("cuda").deviceCount());
+        int[] prompt = Golden.of("stories260K.gguf").promptIds();
+        int[] ids1 = run(path, 1, null, 32, prompt);
+        String[] seen = new String[1];
+        assertArrayEquals(ids1, run(path, 2, null, 32, prompt, ReducePath.AUTO, ReduceType.F32, new int[] {0, 1}, seen), path + ": auto on 2 GPUs");
+        assertTrue(seen[0].startsWith("nccl"), "auto across GPUs takes NCCL: " + seen[0]);
+        assertArrayEquals(ids1, run(path, 2, null, 32, prompt, ReducePath.PEER, ReduceType.F32, new int[] {0, 1}, seen), path + ": peer on 2 GPUs");
     }
 }

@@ -8,13 +8,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.util.List;
 import java.util.Random;
 
 import static dev.splitscope.engine.backend.cuda.CudaTestData.assertClose;
 import static dev.splitscope.engine.backend.cuda.CudaTestData.encode;
 import static dev.splitscope.engine.backend.cuda.CudaTestData.random;
 
-/** Every matvec type, the expert (MoE) form, get_rows and the cuBLAS prompt path against the scalar codecs in double. */
+/**
+ * Every matvec type (Q4_0 and Q8_0 in every {@link CudaBackend.MatvecVariant}), the expert (MoE) form, get_rows and the
+ * cuBLAS prompt path against the scalar codecs in double.
+ */
 @Tag("cuda")
 class CudaMatvecTest {
     static CudaBackend gpu;
@@ -29,6 +33,22 @@ class CudaMatvecTest {
         if (gpu != null) gpu.close();
     }
 
+    /** The kernels to check for t: every variant for Q4_0 and Q8_0, else the one kernel the type has. */
+    static List<CudaBackend.MatvecVariant> variants(QuantType t) {
+        return t == QuantType.Q4_0 || t == QuantType.Q8_0 ? List.of(CudaBackend.MatvecVariant.values()) : List.of(gpu.matvecVariant());
+    }
+
+    /** Runs check with variant v in use, then puts back the default. */
+    static void withVariant(CudaBackend.MatvecVariant v, Runnable check) {
+        CudaBackend.MatvecVariant before = gpu.matvecVariant();
+        gpu.setMatvecVariant(v);
+        try {
+            check.run();
+        } finally {
+            gpu.setMatvecVariant(before);
+        }
+    }
+
     /** q8_1 activations cost about 0.5 % per dot product; float weights should agree to rounding. */
     static double tol(QuantType t) {
         return t.isQuantized() ? 1.5e-2 : 1e-5;
@@ -38,24 +58,27 @@ class CudaMatvecTest {
     @EnumSource(value = QuantType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
     void matvecMatchesOracle(QuantType t) {
         Random r = new Random(System.nanoTime());
-        for (int[] shape : new int[][] {{301, 1024}, {37, 2560}}) {
+        // 4608 columns: two shared-memory tiles, the second short; 3 rows: fewer than a variant's rows per warp
+        for (int[] shape : new int[][] {{301, 1024}, {37, 2560}, {75, 4608}, {3, 512}}) {
             int rows = shape[0], cols = shape[1], batch = 3;
             var w = encode(r, t, rows, cols);
             float[] x = random(r, batch * cols, 1f), y0 = random(r, batch * rows, 1f);
             double[] want = CudaTestData.matvec(w.decoded(), rows, cols, x, batch);
             for (int i = 0; i < want.length; i++) want[i] += y0[i];  // accumulate onto y
-            for (int rpw : new int[] {0, 1, 2, 4}) {  // 0: the automatic choice; 2 and 4 split rows over warps
-                gpu.setWarpsPerRow(rpw);
-                try (DeviceWeight dw = gpu.upload(t, w.bytes(), 0, rows, cols, 1);
-                     DeviceBuffer dx = DeviceBuffer.of(x); DeviceBuffer dy = DeviceBuffer.of(y0);
-                     Q8Input q = Q8Input.allocate((long) batch * cols)) {
-                    if (CudaBackend.needsQ8(dw)) gpu.quantizeQ8_1(dx.address(), q, batch, cols);
-                    gpu.matvec(dw, dx.address(), q, dy.address(), batch, true);
-                    assertClose(want, dy.downloadFloats(0, batch * rows), tol(t), t + " matvec " + rows + "x" + cols + " warps/row " + rpw);
-                } finally {
-                    gpu.setWarpsPerRow(0);
+            for (CudaBackend.MatvecVariant v : variants(t))
+                for (int rpw : new int[] {0, 1, 2, 4}) {  // 0: the automatic choice; 2 and 4 split rows over warps
+                    gpu.setWarpsPerRow(rpw);
+                    try (DeviceWeight dw = gpu.upload(t, w.bytes(), 0, rows, cols, 1);
+                         DeviceBuffer dx = DeviceBuffer.of(x); DeviceBuffer dy = DeviceBuffer.of(y0);
+                         Q8Input q = Q8Input.allocate((long) batch * cols)) {
+                        if (CudaBackend.needsQ8(dw)) gpu.quantizeQ8_1(dx.address(), q, batch, cols);
+                        withVariant(v, () -> gpu.matvec(dw, dx.address(), q, dy.address(), batch, true));
+                        assertClose(want, dy.downloadFloats(0, batch * rows), tol(t),
+                                t + " matvec " + rows + "x" + cols + " " + v + " warps/row " + rpw);
+                    } finally {
+                        gpu.setWarpsPerRow(0);
+                    }
                 }
-            }
         }
     }
 
@@ -63,31 +86,44 @@ class CudaMatvecTest {
     @EnumSource(value = QuantType.class, names = {"Q8_0", "Q4_0"})
     void groupedMatvecsMatchOneByOne(QuantType t) {
         Random r = new Random(System.nanoTime());
-        int cols = 1024, batch = 2;
+        int batch = 2;
         int[] rows = {301, 64, 1000};
-        float[] x = random(r, batch * cols, 1f);
-        for (int members = 2; members <= 3; members++) {
-            DeviceWeight[] ws = new DeviceWeight[members];
-            DeviceBuffer[] ys = new DeviceBuffer[members];
-            CudaTestData.Encoded[] enc = new CudaTestData.Encoded[members];
-            try (DeviceBuffer dx = DeviceBuffer.of(x); Q8Input q = Q8Input.allocate((long) batch * cols)) {
-                long[] yAddr = new long[members];
-                for (int i = 0; i < members; i++) {
-                    enc[i] = encode(r, t, rows[i], cols);
-                    ws[i] = gpu.upload(t, enc[i].bytes(), 0, rows[i], cols, 1);
-                    ys[i] = DeviceBuffer.allocate(4L * batch * rows[i]);
-                    ys[i].fill((byte) 0x7f);
-                    yAddr[i] = ys[i].address();
-                }
-                gpu.quantizeQ8_1(dx.address(), q, batch, cols);
-                gpu.matvecGroup(ws, yAddr, q, batch);
-                for (int i = 0; i < members; i++)
-                    assertClose(CudaTestData.matvec(enc[i].decoded(), rows[i], cols, x, batch), ys[i].downloadFloats(0, batch * rows[i]),
-                            tol(t), t + " grouped matvec " + i + " of " + members);
-            } finally {
-                for (int i = 0; i < members; i++) {
-                    if (ws[i] != null) ws[i].close();
-                    if (ys[i] != null) ys[i].close();
+        for (int cols : new int[] {1024, 4608}) {
+            float[] x = random(r, batch * cols, 1f);
+            CudaTestData.Encoded[] enc = new CudaTestData.Encoded[rows.length];
+            double[][] want = new double[rows.length][];
+            for (int i = 0; i < rows.length; i++) {
+                enc[i] = encode(r, t, rows[i], cols);
+                want[i] = CudaTestData.matvec(enc[i].decoded(), rows[i], cols, x, batch);
+            }
+            for (int members = 2; members <= 3; members++) {
+                DeviceWeight[] ws = new DeviceWeight[members];
+                DeviceBuffer[] ys = new DeviceBuffer[members];
+                try (DeviceBuffer dx = DeviceBuffer.of(x); Q8Input q = Q8Input.allocate((long) batch * cols)) {
+                    long[] yAddr = new long[members];
+                    for (int i = 0; i < members; i++) {
+                        ws[i] = gpu.upload(t, enc[i].bytes(), 0, rows[i], cols, 1);
+                        ys[i] = DeviceBuffer.allocate(4L * batch * rows[i]);
+                        yAddr[i] = ys[i].address();
+                    }
+                    gpu.quantizeQ8_1(dx.address(), q, batch, cols);
+                    for (CudaBackend.MatvecVariant v : variants(t))
+                        for (int rpw : new int[] {0, 1, 4}) {
+                            for (DeviceBuffer y : ys) y.fill((byte) 0x7f);
+                            gpu.setWarpsPerRow(rpw);
+                            try {
+                                withVariant(v, () -> gpu.matvecGroup(ws, yAddr, q, batch));
+                            } finally {
+                                gpu.setWarpsPerRow(0);
+                            }
+                            for (int i = 0; i < members; i++)
+                                assertClose(want[i], ys[i].downloadFloats(0, batch * rows[i]), tol(t), t + " " + v + " " + cols + " cols warps/row " + rpw + ": grouped matvec " + i + " of " + members);
+                        }
+                } finally {
+                    for (int i = 0; i < members; i++) {
+                        if (ws[i] != null) ws[i].close();
+                        if (ys[i] != null) ys[i].close();
+                    }
                 }
             }
         }
@@ -112,7 +148,7 @@ class CudaMatvecTest {
     @EnumSource(value = QuantType.class, names = {"F32", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
     void expertSlotsPickTheirExpertAndInput(QuantType t) {
         Random r = new Random(System.nanoTime());
-        int experts = 4, rows = 40, cols = 512, k = 2, tokens = 2;
+        int experts = 4, rows = 37, cols = 512, k = 2, tokens = 2;  // 37: a short last row group in each expert
         var w = encode(r, t, experts * rows, cols);
         int[] ids = {2, 0, 3, 2};  // token 0 -> experts 2, 0; token 1 -> 3, 2
         float[] x = random(r, tokens * cols, 1f);
@@ -123,14 +159,15 @@ class CudaMatvecTest {
                 for (int c = 0; c < cols; c++) acc += (double) w.decoded()[(ids[s] * rows + i) * cols + c] * x[(s / k) * cols + c];
                 want[s * rows + i] = acc;
             }
-        try (DeviceWeight dw = gpu.upload(t, w.bytes(), 0, rows, cols, experts);
-             DeviceBuffer dx = DeviceBuffer.of(x); DeviceBuffer di = DeviceBuffer.of(ids);
-             DeviceBuffer dy = DeviceBuffer.allocate(4L * ids.length * rows); Q8Input q = Q8Input.allocate((long) tokens * cols)) {
-            dy.fill((byte) 0x7f);
-            if (CudaBackend.needsQ8(dw)) gpu.quantizeQ8_1(dx.address(), q, tokens, cols);
-            gpu.matvecSlots(dw, dx.address(), q, dy.address(), ids.length, di.address(), cols, k, false);
-            assertClose(want, dy.downloadFloats(0, ids.length * rows), tol(t), t + " expert matvec");
-        }
+        for (CudaBackend.MatvecVariant v : variants(t))
+            try (DeviceWeight dw = gpu.upload(t, w.bytes(), 0, rows, cols, experts);
+                 DeviceBuffer dx = DeviceBuffer.of(x); DeviceBuffer di = DeviceBuffer.of(ids);
+                 DeviceBuffer dy = DeviceBuffer.allocate(4L * ids.length * rows); Q8Input q = Q8Input.allocate((long) tokens * cols)) {
+                dy.fill((byte) 0x7f);
+                if (CudaBackend.needsQ8(dw)) gpu.quantizeQ8_1(dx.address(), q, tokens, cols);
+                withVariant(v, () -> gpu.matvecSlots(dw, dx.address(), q, dy.address(), ids.length, di.address(), cols, k, false));
+                assertClose(want, dy.downloadFloats(0, ids.length * rows), tol(t), t + " expert matvec " + v);
+            }
     }
 
     @ParameterizedTest

@@ -1,0 +1,24 @@
+package dev.splitscope.engine.backend;
+
+import java.util.Locale;
+
+/**
+ * How tensor-parallel partial sums are added up across devices. AUTO takes the best the devices offer: NCCL between
+ * distinct GPUs where libnccl is present, peer reads on logical devices of one GPU (or GPUs with peer access), and
+ * the host otherwise (always for CPU devices).
+ */
+public enum ReducePath {
+    AUTO, HOST, PEER, NCCL;
+
+    public static ReducePath parse(String s) {
+        try {
+            return valueOf(s.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown reduce path '" + s + "'; use auto, host, peer or nccl");
+        }
+    }
+
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

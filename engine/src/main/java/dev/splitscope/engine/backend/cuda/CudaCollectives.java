@@ -1,0 +1,62 @@
+package dev.splitscope.engine.backend.cuda;
+
+import dev.splitscope.engine.backend.Collective;
+import dev.splitscope.engine.backend.DeviceOps;
+import dev.splitscope.engine.backend.ReducePath;
+import dev.splitscope.engine.quant.QuantType;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Chooses the device-side all-reduce for a group of CUDA devices. AUTO: NCCL when every rank has its own GPU, the
+ * reduce type is f32 and libnccl loads; otherwise peer reads when every pair of GPUs can reach each other (always
+ * true for logical devices of one GPU); otherwise none, and the executor reduces through the host.
+ */
+final class CudaCollectives {
+    static final int MAX_PEER_RANKS = 8;
+
+    private CudaCollectives() {}
+
+    static Collective open(List<DeviceOps> members, QuantType reduceType, ReducePath path) {
+        if (path == ReducePath.HOST || members.size() < 2) return null;
+        List<CudaDeviceOps> ranks = new ArrayList<>();
+        for (DeviceOps d : members) {
+            if (!(d instanceof CudaDeviceOps c)) {
+                if (path == ReducePath.AUTO) return null;
+                throw new IllegalArgumentException("the " + path.label() + " reduce path needs CUDA devices only; " + d.name() + " is not one");
+            }
+            ranks.add(c);
+        }
+        int type = switch (reduceType) {
+            case F32 -> 0;
+            case F16 -> 1;
+            case BF16 -> 2;
+            default -> throw new IllegalArgumentException("reduce type " + reduceType + " is not one of f32, f16, bf16");
+        };
+        long gpus = ranks.stream().mapToInt(r -> r.backend().device().ordinal()).distinct().count();
+        List<String> why = new ArrayList<>();
+        if (path == ReducePath.NCCL || path == ReducePath.AUTO && gpus == ranks.size() && type == 0) {
+            String refusal = gpus < ranks.size() ? "NCCL needs one GPU per rank (" + ranks.size() + " ranks on " + gpus + " GPU(s))"
+                    : type != 0 ? "the NCCL path reduces in f32 only (reduce type " + reduceType + ")" : null;
+            Optional<Nccl> nccl = refusal == null ? Nccl.load(why) : Optional.empty();
+            if (nccl.isPresent()) {
+                try {
+                    return new NcclAllReduce(ranks, nccl.get());
+                } catch (RuntimeException e) {
+                    if (path == ReducePath.NCCL) throw e;
+                    why.add(e.getMessage());
+                }
+            } else if (path == ReducePath.NCCL) {
+                throw new IllegalArgumentException(refusal != null ? refusal : "NCCL is not available (tried " + why + ")");
+            }
+        }
+        boolean reachable = ranks.size() <= MAX_PEER_RANKS && ranks.stream().allMatch(a ->
+                ranks.stream().allMatch(b -> a.backend().device().canAccessPeer(b.backend().device())));
+        if (reachable) return new PeerAllReduce(ranks, type);
+        if (path == ReducePath.PEER)
+            throw new IllegalArgumentException("the peer reduce path needs at most " + MAX_PEER_RANKS + " ranks whose GPUs can all reach each other");
+        return null;
+    }
+}

@@ -1,0 +1,57 @@
+package dev.splitscope.engine.backend.cuda;
+
+import dev.splitscope.engine.backend.Collective;
+import dev.splitscope.engine.backend.DeviceOps;
+
+import java.util.List;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * What the device-side all-reduces share: the ranks (one CudaDeviceOps each) and a host rendezvous for launches
+ * that run at once. Their kernels wait on the device for the other ranks, and a synchronous copy on the legacy stream
+ * waits for every blocking stream: if one rank issued such a copy (a lazy weight upload) before another had queued
+ * its part of the reduction, both would wait forever. So outside CUDA graphs each rank queues its part, then meets
+ * the others at {@link #rendezvous} before it goes on. Inside a deferred decode step there are no such copies.
+ */
+abstract class DeviceAllReduce implements Collective {
+    final List<CudaDeviceOps> ranks;
+    private final CyclicBarrier barrier;
+
+    DeviceAllReduce(List<CudaDeviceOps> ranks) {
+        this.ranks = ranks;
+        this.barrier = new CyclicBarrier(ranks.size());
+    }
+
+    @Override
+    public final void allReduce(int rank, int key, DeviceOps.Act src, DeviceOps.Act dst, int tokens) {
+        CudaDeviceOps me = ranks.get(rank);
+        CudaBackend gpu = me.beforeCollective(dst);
+        CudaAct s = (CudaAct) src, d = (CudaAct) dst;
+        reduce(rank, key, gpu, s.address(), d.address(), (long) tokens * src.width(), !gpu.queue().recording());
+    }
+
+    /** Queues this rank's part of one reduction; {@code direct} when the launches run at once (not deferred). */
+    abstract void reduce(int rank, int key, CudaBackend gpu, long src, long dst, long n, boolean direct);
+
+    /** Waits until every rank has reached this point (a rank whose host thread failed breaks it after 60 s). */
+    final void rendezvous(int rank) {
+        try {
+            barrier.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            barrier.reset();
+            throw new IllegalStateException("rank " + rank + " was interrupted while waiting for the other ranks of an all-reduce", e);
+        } catch (BrokenBarrierException | TimeoutException e) {
+            barrier.reset();
+            throw new IllegalStateException("rank " + rank + ": the other ranks did not reach the all-reduce (one of them failed?)", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return description();
+    }
+}
