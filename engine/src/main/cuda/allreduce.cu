@@ -66,3 +66,37 @@ extern "C" __global__ void ar_sum(
         dst[i] = travel(s, type);
     }
 }
+
+// ar_barrier and ar_sum in one launch of one block, for decode-sized reductions (one launch fewer per reduction):
+// thread 0 signals and waits, then the block sums. Only one block ever spins, as in ar_barrier.
+extern "C" __global__ void ar_small(
+        const int* f0, const int* f1, const int* f2, const int* f3, const int* f4, const int* f5, const int* f6, const int* f7,
+        const float* s0, const float* s1, const float* s2, const float* s3, const float* s4, const float* s5, const float* s6, const float* s7,
+        int* own, float* dst, int ranks, int n, int type, int* error) {
+    const float* src[MAX_RANKS] = {s0, s1, s2, s3, s4, s5, s6, s7};
+    __shared__ int ok;
+    if (threadIdx.x == 0) {
+        const int* flags[MAX_RANKS] = {f0, f1, f2, f3, f4, f5, f6, f7};
+        int mine = *own + 1;
+        __threadfence_system();
+        store_release(own, mine);
+        long long start = global_ns();
+        ok = 1;
+        for (int r = 0; r < ranks && ok; r++)
+            while (load_acquire(flags[r]) - mine < 0) {
+                if (global_ns() - start > TIMEOUT_NS) {
+                    ok = 0;
+                    atomicExch(error, 1);
+                    break;
+                }
+                __nanosleep(32);
+            }
+    }
+    __syncthreads();
+    if (!ok) return;
+    for (int i = threadIdx.x; i < n; i += blockDim.x) {
+        float s = 0.f;
+        for (int r = 0; r < ranks; r++) s += travel(__ldcg(src[r] + i), type);
+        dst[i] = travel(s, type);
+    }
+}

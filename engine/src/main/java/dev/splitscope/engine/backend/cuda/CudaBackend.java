@@ -25,7 +25,7 @@ public final class CudaBackend implements AutoCloseable {
     private final LaunchQueue queue;
     private Cublas cublas;
     private int forcedWarpsPerRow;
-    private MatvecVariant matvecVariant = MatvecVariant.fromProperty();
+    private MatvecVariant forcedVariant = MatvecVariant.fromProperty();  // null: the measured default per type
     private final Map<Kernel, Long> residentWarps = new EnumMap<>(Kernel.class);
 
     private CudaBackend(CudaDevice device) {
@@ -114,7 +114,7 @@ public final class CudaBackend implements AutoCloseable {
         int grid = matvecBlocks(w, wpr);
         int acc = accumulate ? 1 : 0;
         if (runsVariant(w)) {  // the variant kernels take the grouped form's arguments: here one matrix, the whole grid
-            kernels.launch(matvecVariant.kernel(w.type()), grid, slots, 1, 32, WARPS_PER_BLOCK, w.data(), w.scalesAddress(), y, w.rows(), wpr, grid,
+            kernels.launch(variant(w.type()).kernel(w.type()), grid, slots, 1, 32, WARPS_PER_BLOCK, w.data(), w.scalesAddress(), y, w.rows(), wpr, grid,
                     0L, 0L, 0L, 0, 1, 0, 0L, 0L, 0L, 0, 1, xq.quants(), xq.scales(), w.cols(), ids, xStride, xGroup, acc);
             return;
         }
@@ -179,7 +179,7 @@ public final class CudaBackend implements AutoCloseable {
         } else {
             packed[20] = ws[0].cols();
         }
-        Kernel k = variant ? matvecVariant.kernel(ws[0].type()) : ws[0].type() == QuantType.Q8_0 ? Kernel.MATVEC_Q8_0_X3 : Kernel.MATVEC_Q4_0_X3;
+        Kernel k = variant ? variant(ws[0].type()).kernel(ws[0].type()) : ws[0].type() == QuantType.Q8_0 ? Kernel.MATVEC_Q8_0_X3 : Kernel.MATVEC_Q4_0_X3;
         kernels.launch(k, total, batch, 1, 32, WARPS_PER_BLOCK, packed);
     }
 
@@ -199,7 +199,7 @@ public final class CudaBackend implements AutoCloseable {
      */
     int warpsPerRow(DeviceWeight w) {
         if (forcedWarpsPerRow > 0) return forcedWarpsPerRow;
-        long warpsWanted = runsVariant(w) ? residentWarps(matvecVariant.kernel(w.type())) : 48L * device.smCount();
+        long warpsWanted = runsVariant(w) ? residentWarps(variant(w.type()).kernel(w.type())) : 48L * device.smCount();
         long groups = rowGroups(w);
         return groups * 4 <= warpsWanted ? 4 : groups * 2 <= warpsWanted ? 2 : 1;
     }
@@ -231,7 +231,7 @@ public final class CudaBackend implements AutoCloseable {
 
     /** Rows that one warp (or its wpr warps) computes together: more than one only in the variant kernels. */
     private long rowGroups(DeviceWeight w) {
-        int r = runsVariant(w) ? matvecVariant.rowsPerWarp : 1;
+        int r = runsVariant(w) ? variant(w.type()).rowsPerWarp : 1;
         return (w.rows() + r - 1) / r;
     }
 
@@ -242,16 +242,17 @@ public final class CudaBackend implements AutoCloseable {
     }
 
     private boolean runsVariant(DeviceWeight w) {
-        return matvecVariant != MatvecVariant.BASE && (w.type() == QuantType.Q8_0 || w.type() == QuantType.Q4_0);
+        return (w.type() == QuantType.Q8_0 || w.type() == QuantType.Q4_0) && variant(w.type()) != MatvecVariant.BASE;
     }
 
-    /** The Q4_0 / Q8_0 decode kernels in use (for benchmarks and tests; the default comes from the system property). */
+    /** Forces the Q4_0 / Q8_0 decode kernels (benchmarks and tests); null returns to the measured defaults. */
     void setMatvecVariant(MatvecVariant v) {
-        matvecVariant = v;
+        forcedVariant = v;
     }
 
-    MatvecVariant matvecVariant() {
-        return matvecVariant;
+    /** The decode kernels that run type t's matvecs. */
+    MatvecVariant variant(QuantType t) {
+        return forcedVariant != null ? forcedVariant : MatvecVariant.defaultFor(t);
     }
 
     /**
@@ -275,8 +276,13 @@ public final class CudaBackend implements AutoCloseable {
         R4P(4, Kernel.MATVEC_Q4_0_R4P, Kernel.MATVEC_Q8_0_R4P),
         S4P(4, Kernel.MATVEC_Q4_0_S4P, Kernel.MATVEC_Q8_0_S4P);
 
-        /** Used when the property is not set: a guess until CudaBench has measured them all on the target GPU. */
-        static final MatvecVariant DEFAULT = R4;
+        /**
+         * Used when the property is not set: the fastest decode chains measured by CudaBench on an H200 (BENCHMARKS.md),
+         * Q8_0 r4p (71.5 % of the roofline for 8B, base 53.5 %), Q4_0 r2u2 (82.6 % for 70B, base 72.0 %; 53.8 % for 8B).
+         */
+        static MatvecVariant defaultFor(QuantType t) {
+            return t == QuantType.Q8_0 ? R4P : R2U2;
+        }
 
         final int rowsPerWarp;
         private final Kernel q4, q8;
@@ -293,7 +299,7 @@ public final class CudaBackend implements AutoCloseable {
 
         static MatvecVariant fromProperty() {
             String name = System.getProperty("splitscope.cuda.matvec");
-            if (name == null || name.isBlank()) return DEFAULT;
+            if (name == null || name.isBlank()) return null;
             try {
                 return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException e) {
@@ -410,6 +416,26 @@ public final class CudaBackend implements AutoCloseable {
         args[9] = flags.length;
         args[10] = error;
         kernels.launch(Kernel.AR_BARRIER, 1, 1, 1, 1, 1, args);
+    }
+
+    /** Reductions up to this many floats run as one single-block launch ({@link #allReduceSmall}). */
+    public static final int ALL_REDUCE_SMALL = 16384;
+
+    /** {@link #allReduceBarrier} and {@link #allReduceSum} in one single-block launch, for n up to ALL_REDUCE_SMALL. */
+    public void allReduceSmall(long[] flags, long[] srcs, long own, long dst, int n, int type, long error) {
+        if (n > ALL_REDUCE_SMALL) throw new IllegalArgumentException("a small all-reduce has at most " + ALL_REDUCE_SMALL + " floats, got " + n);
+        Object[] args = new Object[22];
+        for (int r = 0; r < 8; r++) {
+            args[r] = r < flags.length ? flags[r] : 0L;
+            args[8 + r] = r < srcs.length ? srcs[r] : 0L;
+        }
+        args[16] = own;
+        args[17] = dst;
+        args[18] = flags.length;
+        args[19] = n;
+        args[20] = type;
+        args[21] = error;
+        kernels.launch(Kernel.AR_SMALL, 1, 1, 1, 1024, 1, args);
     }
 
     /** dst [n] = the sum of the ranks' src partials in rank order, rounded through the reduce type (0 f32, 1 f16, 2 bf16). */

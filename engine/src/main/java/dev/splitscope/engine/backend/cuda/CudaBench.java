@@ -87,8 +87,8 @@ public final class CudaBench {
         if (args.length % 2 != 0 && args.length != 3)
             throw new IllegalArgumentException("usage: CudaBench MODEL TYPE [layers] | CudaBench MODEL TYPE MODEL TYPE ...");
         try (CudaBackend gpu = CudaBackend.open(0)) {
-            System.out.println("device: " + gpu.device() + ", kernels: " + gpu.kernelOrigin() + ", default matvec variant: "
-                    + gpu.matvecVariant().name().toLowerCase(java.util.Locale.ROOT));
+            System.out.println("device: " + gpu.device() + ", kernels: " + gpu.kernelOrigin() + ", matvec variants in use: Q4_0 "
+                    + name(gpu.variant(QuantType.Q4_0)) + ", Q8_0 " + name(gpu.variant(QuantType.Q8_0)));
             double bw = copyBandwidth(gpu, 2L << 30);
             System.out.printf("cuMemcpyDtoD bandwidth (read+write): %.0f GB/s%n", bw / 1e9);
             CudaBench bench = new CudaBench(gpu);
@@ -148,7 +148,7 @@ public final class CudaBench {
      */
     private void compareVariants(QuantType type, List<Shape> shapes, List<List<DeviceWeight>> byShape, Runnable token,
                                  DeviceBuffer x, DeviceBuffer y, Q8Input q, CudaTimer timer, double roof, double bw) {
-        CudaBackend.MatvecVariant chosen = gpu.matvecVariant();
+        CudaBackend.MatvecVariant chosen = gpu.variant(type);
         List<CudaBackend.MatvecVariant> variants = type == QuantType.Q4_0 || type == QuantType.Q8_0
                 ? List.of(CudaBackend.MatvecVariant.values()) : List.of(chosen);
         try {
@@ -195,7 +195,7 @@ public final class CudaBench {
             }
             System.out.println(best);
         } finally {
-            gpu.setMatvecVariant(chosen);
+            gpu.setMatvecVariant(CudaBackend.MatvecVariant.fromProperty());  // back to the defaults (or the forced one)
             gpu.setWarpsPerRow(0);
         }
     }

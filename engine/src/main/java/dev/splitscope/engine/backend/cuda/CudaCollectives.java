@@ -11,8 +11,9 @@ import java.util.Optional;
 
 /**
  * Chooses the device-side all-reduce for a group of CUDA devices. AUTO: NCCL when every rank has its own GPU, the
- * reduce type is f32 and libnccl loads; otherwise peer reads when every pair of GPUs can reach each other (always
- * true for logical devices of one GPU); otherwise none, and the executor reduces through the host.
+ * reduce type is f32 and libnccl loads; peer reads when all ranks share one GPU; otherwise none, and the executor
+ * reduces through the host. Peer reads across distinct GPUs run only when asked for (--reduce-path peer): on two
+ * H200s they gave the right tokens for stories260K, but a 70B benchmark did not finish (docs/BENCHMARKS.md).
  */
 final class CudaCollectives {
     static final int MAX_PEER_RANKS = 8;
@@ -54,7 +55,7 @@ final class CudaCollectives {
         }
         boolean reachable = ranks.size() <= MAX_PEER_RANKS && ranks.stream().allMatch(a ->
                 ranks.stream().allMatch(b -> a.backend().device().canAccessPeer(b.backend().device())));
-        if (reachable) return new PeerAllReduce(ranks, type);
+        if (reachable && (path == ReducePath.PEER || gpus == 1)) return new PeerAllReduce(ranks, type);
         if (path == ReducePath.PEER)
             throw new IllegalArgumentException("the peer reduce path needs at most " + MAX_PEER_RANKS + " ranks whose GPUs can all reach each other");
         return null;

@@ -12,9 +12,10 @@ import java.util.concurrent.TimeoutException;
 /**
  * What the device-side all-reduces share: the ranks (one CudaDeviceOps each) and a host rendezvous for launches
  * that run at once. Their kernels wait on the device for the other ranks, and a synchronous copy on the legacy stream
- * waits for every blocking stream: if one rank issued such a copy (a lazy weight upload) before another had queued
- * its part of the reduction, both would wait forever. So outside CUDA graphs each rank queues its part, then meets
- * the others at {@link #rendezvous} before it goes on. Inside a deferred decode step there are no such copies.
+ * (a lazy weight upload) waits for every blocking stream of its GPU: had one rank queued its waiting kernel while
+ * another still had such a copy to issue before its own part, neither could ever finish. So outside CUDA graphs the
+ * ranks meet before queuing their parts (nobody has host work left before this reduction) and again after (every
+ * part is queued before anybody goes on). Inside a deferred decode step the launches are only recorded.
  */
 abstract class DeviceAllReduce implements Collective {
     final List<CudaDeviceOps> ranks;
@@ -30,11 +31,14 @@ abstract class DeviceAllReduce implements Collective {
         CudaDeviceOps me = ranks.get(rank);
         CudaBackend gpu = me.beforeCollective(dst);
         CudaAct s = (CudaAct) src, d = (CudaAct) dst;
-        reduce(rank, key, gpu, s.address(), d.address(), (long) tokens * src.width(), !gpu.queue().recording());
+        boolean direct = !gpu.queue().recording();
+        if (direct) rendezvous(rank);
+        reduce(rank, key, gpu, s.address(), d.address(), (long) tokens * src.width());
+        if (direct) rendezvous(rank);
     }
 
-    /** Queues this rank's part of one reduction; {@code direct} when the launches run at once (not deferred). */
-    abstract void reduce(int rank, int key, CudaBackend gpu, long src, long dst, long n, boolean direct);
+    /** Queues this rank's part of one reduction (run at once, or recorded into the step's graph). */
+    abstract void reduce(int rank, int key, CudaBackend gpu, long src, long dst, long n);
 
     /** Waits until every rank has reached this point (a rank whose host thread failed breaks it after 60 s). */
     final void rendezvous(int rank) {

@@ -54,7 +54,8 @@ enum Kernel {
     ARGMAX("argmax", "argmax"),
     ARGMAX_PAIR("argmax", "argmax_pair"),
     AR_BARRIER("allreduce", "ar_barrier"),
-    AR_SUM("allreduce", "ar_sum");
+    AR_SUM("allreduce", "ar_sum"),
+    AR_SMALL("allreduce", "ar_small");
 
     final String module;
     final String function;

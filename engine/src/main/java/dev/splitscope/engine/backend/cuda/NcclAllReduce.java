@@ -23,18 +23,34 @@ final class NcclAllReduce extends DeviceAllReduce {
     }
 
     @Override
-    void reduce(int rank, int key, CudaBackend gpu, long src, long dst, long n, boolean direct) {
+    void reduce(int rank, int key, CudaBackend gpu, long src, long dst, long n) {
         MemorySegment comm = comms[rank];
         long stream = gpu.device().streamAddress();
         gpu.queue().enqueue(List.of("nccl", src, dst, n), () -> nccl.allReduceSum(src, dst, n, comm, stream));
-        if (direct) rendezvous(rank);
     }
 
+    /**
+     * Destroys the communicators, one thread per rank at once: ncclCommDestroy waits for the other ranks of the
+     * clique, so destroying them one after another from one thread never returns (seen on 2 H200s, NCCL 2.2x).
+     */
     @Override
     public void close() {
+        List<Thread> threads = new java.util.ArrayList<>();
         for (int r = 0; r < comms.length; r++) {
-            ranks.get(r).backend().device().makeCurrent();
-            nccl.destroy(comms[r]);
+            int rank = r;
+            threads.add(Thread.ofPlatform().daemon().name("nccl-destroy-" + r).start(() -> {
+                ranks.get(rank).backend().device().makeCurrent();
+                nccl.destroy(comms[rank]);
+            }));
+        }
+        for (Thread t : threads) {
+            try {
+                if (!t.join(java.time.Duration.ofSeconds(30)))
+                    System.getLogger("splitscope").log(System.Logger.Level.WARNING, t.getName() + ": ncclCommDestroy did not return in 30 s; left behind");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 }

@@ -76,11 +76,14 @@ final class PeerAllReduce extends DeviceAllReduce {
     }
 
     @Override
-    void reduce(int rank, int key, CudaBackend gpu, long src, long dst, long n, boolean direct) {
+    void reduce(int rank, int key, CudaBackend gpu, long src, long dst, long n) {
         long[] sources = sources(rank, key, src);
-        gpu.allReduceBarrier(flagAddresses, flags[rank].address(), errorDevice);
-        if (direct) rendezvous(rank);
-        gpu.allReduceSum(sources, dst, n, type);
+        if (n <= CudaBackend.ALL_REDUCE_SMALL) {  // decode-sized: signal, wait and sum in one single-block launch
+            gpu.allReduceSmall(flagAddresses, sources, flags[rank].address(), dst, (int) n, type, errorDevice);
+        } else {
+            gpu.allReduceBarrier(flagAddresses, flags[rank].address(), errorDevice);
+            gpu.allReduceSum(sources, dst, n, type);
+        }
     }
 
     private long[] sources(int rank, int key, long src) {

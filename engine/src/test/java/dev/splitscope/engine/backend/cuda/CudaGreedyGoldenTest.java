@@ -157,8 +157,8 @@ class CudaGreedyGoldenTest {
         int[] prompt = Golden.of("stories260K.gguf").promptIds();
         int[] ids1 = run(path, 1, null, 32, prompt);
         String[] seen = new String[1];
+        assertArrayEquals(ids1, run(path, 2, null, 32, prompt, ReducePath.PEER, ReduceType.F32, new int[] {0, 1}, seen), path + ": peer on 2 GPUs");
         assertArrayEquals(ids1, run(path, 2, null, 32, prompt, ReducePath.AUTO, ReduceType.F32, new int[] {0, 1}, seen), path + ": auto on 2 GPUs");
         assertTrue(seen[0].startsWith("nccl"), "auto across GPUs takes NCCL: " + seen[0]);
-        assertArrayEquals(ids1, run(path, 2, null, 32, prompt, ReducePath.PEER, ReduceType.F32, new int[] {0, 1}, seen), path + ": peer on 2 GPUs");
     }
 }

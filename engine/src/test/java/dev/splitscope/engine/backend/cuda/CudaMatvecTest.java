@@ -35,17 +35,16 @@ class CudaMatvecTest {
 
     /** The kernels to check for t: every variant for Q4_0 and Q8_0, else the one kernel the type has. */
     static List<CudaBackend.MatvecVariant> variants(QuantType t) {
-        return t == QuantType.Q4_0 || t == QuantType.Q8_0 ? List.of(CudaBackend.MatvecVariant.values()) : List.of(gpu.matvecVariant());
+        return t == QuantType.Q4_0 || t == QuantType.Q8_0 ? List.of(CudaBackend.MatvecVariant.values()) : List.of(gpu.variant(t));
     }
 
     /** Runs check with variant v in use, then puts back the default. */
     static void withVariant(CudaBackend.MatvecVariant v, Runnable check) {
-        CudaBackend.MatvecVariant before = gpu.matvecVariant();
         gpu.setMatvecVariant(v);
         try {
             check.run();
         } finally {
-            gpu.setMatvecVariant(before);
+            gpu.setMatvecVariant(CudaBackend.MatvecVariant.fromProperty());
         }
     }
 
