@@ -1,6 +1,7 @@
 package dev.splitscope.engine.runtime;
 
 import dev.splitscope.engine.TestModels;
+import dev.splitscope.engine.backend.ReducePath;
 import dev.splitscope.engine.plan.SplitMode;
 import org.junit.jupiter.api.Test;
 
@@ -53,5 +54,25 @@ class LoadRefusalTest {
                 () -> LoadedModel.load(vocab, LoadOptions.defaults(), LoadProgress.NONE));
         assertTrue(e.getMessage().contains("vocabulary-only"), e.getMessage());
         assertTrue(e.plan().errors().stream().anyMatch(i -> i.code().equals(dev.splitscope.engine.plan.PlanIssue.MISSING_TENSOR)));
+    }
+
+    @Test
+    void aReducePathTheDevicesCannotTakeIsRefusedAndTheModelStaysUsable() throws Exception {
+        Path model = TestModels.file("stories260K.gguf");
+        LoadOptions cpu2 = LoadOptions.defaults().on("cpu:2", SplitMode.GRAPH);
+        for (ReducePath p : new ReducePath[] {ReducePath.NCCL, ReducePath.PEER}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> LoadedModel.load(model, cpu2.withReducePath(p), LoadProgress.NONE));
+            assertTrue(e.getMessage().contains(p.label() + " reduce path"), e.getMessage());
+        }
+        if (Files.exists(Path.of("/proc/self/maps"))) assertTrue(mappings(model) == 0, "the refused model is still mapped");
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> ReducePath.parse("ring"));
+        assertTrue(bad.getMessage().contains("auto, host, peer or nccl"), bad.getMessage());
+        try (LoadedModel m = LoadedModel.load(model, cpu2.withReducePath(ReducePath.HOST), LoadProgress.NONE)) {
+            assertTrue(m.run().reducePath().startsWith("host"), m.run().reducePath());
+        }
+        try (LoadedModel m = LoadedModel.load(model, cpu2, LoadProgress.NONE)) {
+            assertTrue(m.run().reducePath().startsWith("host"), "CPU devices reduce on the host: " + m.run().reducePath());
+        }
     }
 }

@@ -25,7 +25,7 @@ public final class CudaBackend implements AutoCloseable {
     private final LaunchQueue queue;
     private Cublas cublas;
     private int forcedWarpsPerRow;
-    private MatvecVariant forcedVariant = MatvecVariant.fromProperty();  // null: the measured default per type
+    private MatvecVariant forcedVariant;  // null: the measured default per type
     private final Map<Kernel, Long> residentWarps = new EnumMap<>(Kernel.class);
 
     private CudaBackend(CudaDevice device) {
@@ -66,8 +66,10 @@ public final class CudaBackend implements AutoCloseable {
 
     /** Opens GPU {@code ordinal} and loads every kernel; {@link CudaUnavailableException} says why it cannot. */
     public static CudaBackend open(int ordinal) {
+        MatvecVariant forced = MatvecVariant.fromProperty();  // a bad -Dsplitscope.cuda.matvec fails before the GPU opens
         CudaDevice d = CudaDevice.open(ordinal);
         CudaBackend b = new CudaBackend(d);
+        b.forcedVariant = forced;
         try {
             b.kernels.loadAll();
             b.cacheOccupancy();
@@ -253,60 +255,6 @@ public final class CudaBackend implements AutoCloseable {
     /** The decode kernels that run type t's matvecs. */
     MatvecVariant variant(QuantType t) {
         return forcedVariant != null ? forcedVariant : MatvecVariant.defaultFor(t);
-    }
-
-    /**
-     * The Q4_0 / Q8_0 decode matvec kernels (matvec_q4_0.cu, matvec_q8_0.cu), chosen by -Dsplitscope.cuda.matvec=NAME
-     * and measured side by side by CudaBench. All do the same integer dp4a math on q8_1 activations. rN: each warp
-     * computes N consecutive rows, so one activation load serves N rows of weights; uN: each lane loads N 16-byte
-     * weight chunks of every row before its math (more loads in flight); sN: rN with the activations staged in shared
-     * memory, 4096 columns at a time; a final p: the next step's weights are loaded before this step's math
-     * (software pipelining). BASE is the original kernel: one row per warp, its loop unrolled by the compiler.
-     */
-    enum MatvecVariant {
-        BASE(1, null, null),
-        U4(1, Kernel.MATVEC_Q4_0_U4, Kernel.MATVEC_Q8_0_U4),
-        R2U2(2, Kernel.MATVEC_Q4_0_R2U2, Kernel.MATVEC_Q8_0_R2U2),
-        R4(4, Kernel.MATVEC_Q4_0_R4, Kernel.MATVEC_Q8_0_R4),
-        R4U2(4, Kernel.MATVEC_Q4_0_R4U2, Kernel.MATVEC_Q8_0_R4U2),
-        R8(8, Kernel.MATVEC_Q4_0_R8, Kernel.MATVEC_Q8_0_R8),
-        S4(4, Kernel.MATVEC_Q4_0_S4, Kernel.MATVEC_Q8_0_S4),
-        S4U2(4, Kernel.MATVEC_Q4_0_S4U2, Kernel.MATVEC_Q8_0_S4U2),
-        R2U2P(2, Kernel.MATVEC_Q4_0_R2U2P, Kernel.MATVEC_Q8_0_R2U2P),
-        R4P(4, Kernel.MATVEC_Q4_0_R4P, Kernel.MATVEC_Q8_0_R4P),
-        S4P(4, Kernel.MATVEC_Q4_0_S4P, Kernel.MATVEC_Q8_0_S4P);
-
-        /**
-         * Used when the property is not set: the fastest decode chains measured by CudaBench on an H200 (BENCHMARKS.md),
-         * Q8_0 r4p (71.5 % of the roofline for 8B, base 53.5 %), Q4_0 r2u2 (82.6 % for 70B, base 72.0 %; 53.8 % for 8B).
-         */
-        static MatvecVariant defaultFor(QuantType t) {
-            return t == QuantType.Q8_0 ? R4P : R2U2;
-        }
-
-        final int rowsPerWarp;
-        private final Kernel q4, q8;
-
-        MatvecVariant(int rowsPerWarp, Kernel q4, Kernel q8) {
-            this.rowsPerWarp = rowsPerWarp;
-            this.q4 = q4;
-            this.q8 = q8;
-        }
-
-        Kernel kernel(QuantType t) {
-            return t == QuantType.Q8_0 ? q8 : q4;
-        }
-
-        static MatvecVariant fromProperty() {
-            String name = System.getProperty("splitscope.cuda.matvec");
-            if (name == null || name.isBlank()) return null;
-            try {
-                return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("-Dsplitscope.cuda.matvec=" + name + ": not one of "
-                        + java.util.Arrays.toString(values()).toLowerCase(java.util.Locale.ROOT), e);
-            }
-        }
     }
 
     /** Forces the warps per row of every matvec (0: automatic). */

@@ -13,7 +13,7 @@ import static jcuda.driver.JCudaDriver.cuMemcpyDtoD;
  * Kernel-level benchmark on one GPU: device-to-device copy bandwidth (the roofline), then for a model shape the
  * decode matvec chain of one token (every weight read once, q8_1 quantization included) replayed as a CUDA graph,
  * per-shape bandwidth, the same chain launched one kernel at a time, and the cuBLAS prompt chain for a batch.
- * For Q4_0 and Q8_0 the chain and every shape are timed with each {@link CudaBackend.MatvecVariant} and each warps
+ * For Q4_0 and Q8_0 the chain and every shape are timed with each {@link MatvecVariant} and each warps
  * per row (1, 2, 4 and the automatic choice), so one run compares them all.
  * Weights are random bytes (never zeros). Usage: CudaBench MODEL TYPE [layers], MODEL = llama3-8b | llama3-70b, or
  * CudaBench MODEL TYPE MODEL TYPE ... for several in one run (e.g. llama3-8b Q4_0 llama3-8b Q8_0 llama3-70b Q4_0).
@@ -148,12 +148,12 @@ public final class CudaBench {
      */
     private void compareVariants(QuantType type, List<Shape> shapes, List<List<DeviceWeight>> byShape, Runnable token,
                                  DeviceBuffer x, DeviceBuffer y, Q8Input q, CudaTimer timer, double roof, double bw) {
-        CudaBackend.MatvecVariant chosen = gpu.variant(type);
-        List<CudaBackend.MatvecVariant> variants = type == QuantType.Q4_0 || type == QuantType.Q8_0
-                ? List.of(CudaBackend.MatvecVariant.values()) : List.of(chosen);
+        MatvecVariant chosen = gpu.variant(type);
+        List<MatvecVariant> variants = type == QuantType.Q4_0 || type == QuantType.Q8_0
+                ? List.of(MatvecVariant.values()) : List.of(chosen);
         try {
             System.out.println("tg chain per matvec variant (warps per row automatic), % of the roofline:");
-            for (CudaBackend.MatvecVariant v : variants) {
+            for (MatvecVariant v : variants) {
                 gpu.setMatvecVariant(v);
                 float ms = timeGraph(token, timer, 10);
                 String info = type == QuantType.Q4_0 || type == QuantType.Q8_0 ? gpu.matvecKernelInfo(v, type) : "";
@@ -172,7 +172,7 @@ public final class CudaBench {
                 };
                 String bestName = "";
                 double bestFrac = 0;
-                for (CudaBackend.MatvecVariant v : variants) {
+                for (MatvecVariant v : variants) {
                     gpu.setMatvecVariant(v);
                     double[] frac = new double[4];  // auto, 1, 2, 4 warps per row group
                     float autoMs = 0;
@@ -195,12 +195,12 @@ public final class CudaBench {
             }
             System.out.println(best);
         } finally {
-            gpu.setMatvecVariant(CudaBackend.MatvecVariant.fromProperty());  // back to the defaults (or the forced one)
+            gpu.setMatvecVariant(MatvecVariant.fromProperty());  // back to the defaults (or the forced one)
             gpu.setWarpsPerRow(0);
         }
     }
 
-    private static String name(CudaBackend.MatvecVariant v) {
+    private static String name(MatvecVariant v) {
         return v.name().toLowerCase(java.util.Locale.ROOT);
     }
 

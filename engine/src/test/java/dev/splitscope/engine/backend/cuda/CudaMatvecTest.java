@@ -16,7 +16,7 @@ import static dev.splitscope.engine.backend.cuda.CudaTestData.encode;
 import static dev.splitscope.engine.backend.cuda.CudaTestData.random;
 
 /**
- * Every matvec type (Q4_0 and Q8_0 in every {@link CudaBackend.MatvecVariant}), the expert (MoE) form, get_rows and the
+ * Every matvec type (Q4_0 and Q8_0 in every {@link MatvecVariant}), the expert (MoE) form, get_rows and the
  * cuBLAS prompt path against the scalar codecs in double.
  */
 @Tag("cuda")
@@ -34,17 +34,17 @@ class CudaMatvecTest {
     }
 
     /** The kernels to check for t: every variant for Q4_0 and Q8_0, else the one kernel the type has. */
-    static List<CudaBackend.MatvecVariant> variants(QuantType t) {
-        return t == QuantType.Q4_0 || t == QuantType.Q8_0 ? List.of(CudaBackend.MatvecVariant.values()) : List.of(gpu.variant(t));
+    static List<MatvecVariant> variants(QuantType t) {
+        return t == QuantType.Q4_0 || t == QuantType.Q8_0 ? List.of(MatvecVariant.values()) : List.of(gpu.variant(t));
     }
 
     /** Runs check with variant v in use, then puts back the default. */
-    static void withVariant(CudaBackend.MatvecVariant v, Runnable check) {
+    static void withVariant(MatvecVariant v, Runnable check) {
         gpu.setMatvecVariant(v);
         try {
             check.run();
         } finally {
-            gpu.setMatvecVariant(CudaBackend.MatvecVariant.fromProperty());
+            gpu.setMatvecVariant(MatvecVariant.fromProperty());
         }
     }
 
@@ -64,7 +64,7 @@ class CudaMatvecTest {
             float[] x = random(r, batch * cols, 1f), y0 = random(r, batch * rows, 1f);
             double[] want = CudaTestData.matvec(w.decoded(), rows, cols, x, batch);
             for (int i = 0; i < want.length; i++) want[i] += y0[i];  // accumulate onto y
-            for (CudaBackend.MatvecVariant v : variants(t))
+            for (MatvecVariant v : variants(t))
                 for (int rpw : new int[] {0, 1, 2, 4}) {  // 0: the automatic choice; 2 and 4 split rows over warps
                     gpu.setWarpsPerRow(rpw);
                     try (DeviceWeight dw = gpu.upload(t, w.bytes(), 0, rows, cols, 1);
@@ -106,7 +106,7 @@ class CudaMatvecTest {
                         yAddr[i] = ys[i].address();
                     }
                     gpu.quantizeQ8_1(dx.address(), q, batch, cols);
-                    for (CudaBackend.MatvecVariant v : variants(t))
+                    for (MatvecVariant v : variants(t))
                         for (int rpw : new int[] {0, 1, 4}) {
                             for (DeviceBuffer y : ys) y.fill((byte) 0x7f);
                             gpu.setWarpsPerRow(rpw);
@@ -158,7 +158,7 @@ class CudaMatvecTest {
                 for (int c = 0; c < cols; c++) acc += (double) w.decoded()[(ids[s] * rows + i) * cols + c] * x[(s / k) * cols + c];
                 want[s * rows + i] = acc;
             }
-        for (CudaBackend.MatvecVariant v : variants(t))
+        for (MatvecVariant v : variants(t))
             try (DeviceWeight dw = gpu.upload(t, w.bytes(), 0, rows, cols, experts);
                  DeviceBuffer dx = DeviceBuffer.of(x); DeviceBuffer di = DeviceBuffer.of(ids);
                  DeviceBuffer dy = DeviceBuffer.allocate(4L * ids.length * rows); Q8Input q = Q8Input.allocate((long) tokens * cols)) {
