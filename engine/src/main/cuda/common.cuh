@@ -117,7 +117,7 @@ __device__ __forceinline__ void pick_matrix(int nb0, int nb1, int* m, int* bx) {
     *bx = *m == 0 ? b : *m == 1 ? b - nb0 : b - nb0 - nb1;
 }
 
-// ---- Q4_0 / Q8_0 matvec variants (CudaBackend.MatvecVariant): each warp computes R consecutive rows ----
+// ---- Q4_0 / Q8_0 matvec variants (MatvecVariant): each warp computes R consecutive rows ----
 
 // Weights are read exactly once: load them without allocating in L1, which then keeps the activations every warp
 // re-reads.

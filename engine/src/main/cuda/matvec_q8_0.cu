@@ -46,7 +46,7 @@ extern "C" __global__ void __launch_bounds__(128) matvec_q8_0_x3(
     else q8_0_rows(w2, d2, xq, xds, y2, rows2, cols, nullptr, x_stride, 1, 0, wpr2, bx);
 }
 
-// ---- Variants (CudaBackend.MatvecVariant), measured side by side by CudaBench ----
+// ---- Variants (MatvecVariant), measured side by side by CudaBench ----
 // R: rows per warp, so each activation load (16 quants + their scale) serves R rows of weights.
 // U: chunks per lane per step, all loaded before any math, so R * U 16-byte weight loads are in flight per lane.
 // SMEM: the block stages the activations in shared memory, Q8_TILE chunks (4096 columns) at a time.

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Hand-made layouts (no planner): the executor's TP and layer paths give the golden ids. */
 public class ExecutorTpSmokeTest {
@@ -41,6 +43,12 @@ public class ExecutorTpSmokeTest {
             try (ModelRun run = new ModelRun(f, arch.buildGraph(s), l, devs, 128, 64, ReduceType.F32, QuantType.F32)) {
                 int[] ids = GreedyGoldenTest.greedy(run, golden.promptIds(), 32, null);
                 assertArrayEquals(ids, greedyOnDevices(run, golden.promptIds(), 32), "forwardGreedy vs argmax of forward");
+                var t = run.lastTimings();
+                assertEquals(run.splits().size(), t.size(), "one timing row per split");
+                for (int i = 0; i < t.size(); i++) {
+                    assertEquals(i, t.get(i).split());
+                    assertTrue(t.get(i).startNanos() >= 0 && t.get(i).computeNanos() >= 0 && t.get(i).syncNanos() >= 0, t.get(i).toString());
+                }
                 return ids;
             }
         }

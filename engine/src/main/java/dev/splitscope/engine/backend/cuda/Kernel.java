@@ -7,7 +7,7 @@ enum Kernel {
     MATVEC_Q8_0_X3("matvec_q8_0", "matvec_q8_0_x3"),
     MATVEC_Q4_0("matvec_q4_0", "matvec_q4_0"),
     MATVEC_Q4_0_X3("matvec_q4_0", "matvec_q4_0_x3"),
-    // decode matvec variants (CudaBackend.MatvecVariant); each entry serves single and grouped launches
+    // decode matvec variants (MatvecVariant); each entry serves single and grouped launches
     MATVEC_Q4_0_U4("matvec_q4_0", "matvec_q4_0_u4"),
     MATVEC_Q4_0_R2U2("matvec_q4_0", "matvec_q4_0_r2u2"),
     MATVEC_Q4_0_R4("matvec_q4_0", "matvec_q4_0_r4"),
