@@ -34,13 +34,9 @@ __device__ __forceinline__ float travel(float v, int type) {
     return v;
 }
 
-// One thread: raises this rank's flag (its partial was written by the kernels before this one on its stream), then
-// waits until every rank's flag has reached it. A single spinning thread: a grid of spinning blocks could fill the GPU
-// and starve the very peer it waits for (logical devices share one GPU). On a 10 s timeout it sets *error.
-extern "C" __global__ void ar_barrier(
-        const int* f0, const int* f1, const int* f2, const int* f3, const int* f4, const int* f5, const int* f6, const int* f7,
-        int* own, int ranks, int* error) {
-    const int* flags[MAX_RANKS] = {f0, f1, f2, f3, f4, f5, f6, f7};
+// Raises this rank's flag (its partial was written by the kernels before this one on its stream) and waits until
+// every rank's flag has reached it; one thread only. False, with *error set, after a 10 s timeout (a peer never came).
+__device__ __forceinline__ bool signal_and_wait(const int* const* flags, int* own, int ranks, int* error) {
     int mine = *own + 1;
     __threadfence_system();
     store_release(own, mine);
@@ -49,54 +45,51 @@ extern "C" __global__ void ar_barrier(
         while (load_acquire(flags[r]) - mine < 0) {
             if (global_ns() - start > TIMEOUT_NS) {
                 atomicExch(error, 1);
-                return;
+                return false;
             }
-            __nanosleep(100);
+            __nanosleep(64);
         }
+    return true;
 }
 
-// dst = the sum over ranks of src_r in rank order, each rounded through the reduce type (after ar_barrier).
-extern "C" __global__ void ar_sum(
-        const float* s0, const float* s1, const float* s2, const float* s3, const float* s4, const float* s5, const float* s6, const float* s7,
-        float* dst, int ranks, long long n, int type) {
-    const float* src[MAX_RANKS] = {s0, s1, s2, s3, s4, s5, s6, s7};
-    for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long) gridDim.x * blockDim.x) {
+// dst[i] = the sum over ranks of src_r[i] in rank order, each rounded through the reduce type, for i = i0, i0 + stride...
+__device__ __forceinline__ void sum_ranks(const float* const* src, float* dst, int ranks, long long n, int type,
+                                          long long i0, long long stride) {
+    for (long long i = i0; i < n; i += stride) {
         float s = 0.f;
         for (int r = 0; r < ranks; r++) s += travel(__ldcg(src[r] + i), type);
         dst[i] = travel(s, type);
     }
 }
 
-// ar_barrier and ar_sum in one launch of one block, for decode-sized reductions (one launch fewer per reduction):
-// thread 0 signals and waits, then the block sums. Only one block ever spins, as in ar_barrier.
-extern "C" __global__ void ar_small(
-        const int* f0, const int* f1, const int* f2, const int* f3, const int* f4, const int* f5, const int* f6, const int* f7,
-        const float* s0, const float* s1, const float* s2, const float* s3, const float* s4, const float* s5, const float* s6, const float* s7,
-        int* own, float* dst, int ranks, int n, int type, int* error) {
+// The flags and partials of up to 8 ranks arrive as separate arguments (the launcher passes scalars only).
+#define RANK_FLAGS const int *f0, const int *f1, const int *f2, const int *f3, const int *f4, const int *f5, const int *f6, const int *f7
+#define RANK_SRCS const float *s0, const float *s1, const float *s2, const float *s3, const float *s4, const float *s5, \
+                  const float *s6, const float *s7
+
+// Signal and wait in a single thread: a grid of spinning blocks could fill the GPU and starve the very peer it waits
+// for (logical devices share one GPU).
+extern "C" __global__ void ar_barrier(RANK_FLAGS, int* own, int ranks, int* error) {
+    const int* flags[MAX_RANKS] = {f0, f1, f2, f3, f4, f5, f6, f7};
+    signal_and_wait(flags, own, ranks, error);
+}
+
+// The sum after ar_barrier, over the whole grid.
+extern "C" __global__ void ar_sum(RANK_SRCS, float* dst, int ranks, long long n, int type) {
     const float* src[MAX_RANKS] = {s0, s1, s2, s3, s4, s5, s6, s7};
+    sum_ranks(src, dst, ranks, n, type, (long long) blockIdx.x * blockDim.x + threadIdx.x, (long long) gridDim.x * blockDim.x);
+}
+
+// Both in one launch of one block, for decode-sized reductions (one launch fewer per reduction): thread 0 signals
+// and waits, then the block sums.
+extern "C" __global__ void ar_small(RANK_FLAGS, RANK_SRCS, int* own, float* dst, int ranks, int n, int type, int* error) {
     __shared__ int ok;
     if (threadIdx.x == 0) {
         const int* flags[MAX_RANKS] = {f0, f1, f2, f3, f4, f5, f6, f7};
-        int mine = *own + 1;
-        __threadfence_system();
-        store_release(own, mine);
-        long long start = global_ns();
-        ok = 1;
-        for (int r = 0; r < ranks && ok; r++)
-            while (load_acquire(flags[r]) - mine < 0) {
-                if (global_ns() - start > TIMEOUT_NS) {
-                    ok = 0;
-                    atomicExch(error, 1);
-                    break;
-                }
-                __nanosleep(32);
-            }
+        ok = signal_and_wait(flags, own, ranks, error);
     }
     __syncthreads();
     if (!ok) return;
-    for (int i = threadIdx.x; i < n; i += blockDim.x) {
-        float s = 0.f;
-        for (int r = 0; r < ranks; r++) s += travel(__ldcg(src[r] + i), type);
-        dst[i] = travel(s, type);
-    }
+    const float* src[MAX_RANKS] = {s0, s1, s2, s3, s4, s5, s6, s7};
+    sum_ranks(src, dst, ranks, n, type, threadIdx.x, blockDim.x);
 }

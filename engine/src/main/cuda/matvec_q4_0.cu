@@ -154,28 +154,14 @@ __device__ __forceinline__ void q4_0_group(
     store_rows<R>(acc, y, rows, g, first, wpr, accumulate);
 }
 
-// One entry point per variant, for one matrix (nb0 = the whole grid) or a group of up to three that read the same
-// input (then ids = 0, x_stride = cols, x_group = 1, accumulate = 0). Arguments as matvec_q4_0_x3, then matvec_q4_0's.
-#define Q4_0_VARIANT(NAME, R, U, SMEM, PIPE)                                                                          \
-    extern "C" __global__ void __launch_bounds__(128) NAME(                                                           \
-            const u8* w0, const u16* d0, float* y0, int rows0, int wpr0, int nb0,                                     \
-            const u8* w1, const u16* d1, float* y1, int rows1, int wpr1, int nb1,                                     \
-            const u8* w2, const u16* d2, float* y2, int rows2, int wpr2,                                              \
-            const i8* xq, const float2* xds, int cols, const int* ids, int x_stride, int x_group, int accumulate) {   \
-        int m, bx;                                                                                                    \
-        pick_matrix(nb0, nb1, &m, &bx);                                                                               \
-        q4_0_group<R, U, SMEM, PIPE>(pick3(m, w0, w1, w2), pick3(m, d0, d1, d2), xq, xds, pick3(m, y0, y1, y2),       \
-                                     pick3(m, rows0, rows1, rows2), cols, ids, x_stride, x_group, accumulate,         \
-                                     pick3(m, wpr0, wpr1, wpr2), bx);                                                 \
-    }
-
-Q4_0_VARIANT(matvec_q4_0_u4, 1, 4, false, false)
-Q4_0_VARIANT(matvec_q4_0_r2u2, 2, 2, false, false)
-Q4_0_VARIANT(matvec_q4_0_r4, 4, 1, false, false)
-Q4_0_VARIANT(matvec_q4_0_r4u2, 4, 2, false, false)
-Q4_0_VARIANT(matvec_q4_0_r8, 8, 1, false, false)
-Q4_0_VARIANT(matvec_q4_0_s4, 4, 1, true, false)
-Q4_0_VARIANT(matvec_q4_0_s4u2, 4, 2, true, false)
-Q4_0_VARIANT(matvec_q4_0_r2u2p, 2, 2, false, true)
-Q4_0_VARIANT(matvec_q4_0_r4p, 4, 1, false, true)
-Q4_0_VARIANT(matvec_q4_0_s4p, 4, 1, true, true)
+// The entry points of the variants (MATVEC_VARIANT in common.cuh), one per MatvecVariant.
+MATVEC_VARIANT(matvec_q4_0_u4, u8, q4_0_group, 1, 4, false, false)
+MATVEC_VARIANT(matvec_q4_0_r2u2, u8, q4_0_group, 2, 2, false, false)
+MATVEC_VARIANT(matvec_q4_0_r4, u8, q4_0_group, 4, 1, false, false)
+MATVEC_VARIANT(matvec_q4_0_r4u2, u8, q4_0_group, 4, 2, false, false)
+MATVEC_VARIANT(matvec_q4_0_r8, u8, q4_0_group, 8, 1, false, false)
+MATVEC_VARIANT(matvec_q4_0_s4, u8, q4_0_group, 4, 1, true, false)
+MATVEC_VARIANT(matvec_q4_0_s4u2, u8, q4_0_group, 4, 2, true, false)
+MATVEC_VARIANT(matvec_q4_0_r2u2p, u8, q4_0_group, 2, 2, false, true)
+MATVEC_VARIANT(matvec_q4_0_r4p, u8, q4_0_group, 4, 1, false, true)
+MATVEC_VARIANT(matvec_q4_0_s4p, u8, q4_0_group, 4, 1, true, true)

@@ -41,7 +41,7 @@ public final class Executor implements AutoCloseable {
     private final int maxTokens;
     /** The first head node (final norm): from here on only the last token is evaluated. */
     private final int headStart;
-    private List<StepTiming> lastTimings = List.of();
+    private java.util.function.Supplier<List<StepTiming>> lastTimings = List::of;
     private int greedyId; // the answer of the last greedy whole step
     private float[] reduceSum = new float[0], reducePart = new float[0]; // all-reduce scratch
 
@@ -83,7 +83,7 @@ public final class Executor implements AutoCloseable {
 
     /** Timings of the most recent forward step, one row per split. */
     public List<StepTiming> lastTimings() {
-        return lastTimings;
+        return lastTimings.get();
     }
 
     public int maxTokens() {
@@ -155,23 +155,35 @@ public final class Executor implements AutoCloseable {
         Split last = splits.getLast();
         long bytes = greedy ? pickGreedy(last) : synchronise(List.of(last), 1, logits);
         long gather = System.nanoTime() - t0;
+        // read back only when somebody asks: a device's marks cost a call each, and a decode step has 2 per split
+        setLastTimings(() -> wholeStepTimings(ids.length, stepStart, launched, marks, t0 - stepStart, gather, bytes));
+        return logits;
+    }
+
+    /** The timing rows of a whole step; marks[d] is null for a device that timed itself (read its marks now). */
+    private List<StepTiming> wholeStepTimings(int n, long stepStart, long[] launched, long[][] marks, long gatherStart,
+                                              long gather, long gatherBytes) {
         List<StepTiming> timings = new ArrayList<>();
         for (int d = 0; d < devices.length; d++) {
-            long base = launched[d] - stepStart;
             List<Split> mine = splitsOf.get(d);
+            long[] m = marks[d] != null ? marks[d] : devices[d].ops.markNanos(2 * mine.size() + 1);
+            long base = launched[d] - stepStart;
             for (int k = 0; k < mine.size(); k++) {
                 Split s = mine.get(k);
-                long[] m = marks[d];
-                boolean hostSync = s.end() != Split.End.REDUCE;
-                int tokens = s.lastNode() + 1 >= headStart ? 1 : ids.length;
-                long reduced = s.end() == Split.End.REDUCE ? reduceBytes(s.lastNode() + 1, tokens) : bytes;
-                timings.add(new StepTiming(s.index(), s.group(), d, ids.length, base + m[2 * k], m[2 * k + 1] - m[2 * k],
-                        hostSync ? t0 - stepStart : base + m[2 * k + 1], hostSync ? gather : m[2 * k + 2] - m[2 * k + 1], reduced));
+                boolean reduce = s.end() == Split.End.REDUCE;
+                int tokens = s.lastNode() + 1 >= headStart ? 1 : n;
+                timings.add(new StepTiming(s.index(), s.group(), d, n, base + m[2 * k], m[2 * k + 1] - m[2 * k],
+                        reduce ? base + m[2 * k + 1] : gatherStart, reduce ? m[2 * k + 2] - m[2 * k + 1] : gather,
+                        reduce ? reduceBytes(s.lastNode() + 1, tokens) : gatherBytes));
             }
         }
         timings.sort(java.util.Comparator.comparingInt(StepTiming::split));
-        lastTimings = List.copyOf(timings);
-        return logits;
+        return List.copyOf(timings);
+    }
+
+    private void setLastTimings(java.util.function.Supplier<List<StepTiming>> read) {
+        var memo = new java.util.concurrent.atomic.AtomicReference<List<StepTiming>>();
+        lastTimings = () -> memo.updateAndGet(t -> t != null ? t : read.get());
     }
 
     /** Finds the largest logit over the devices' vocabulary slices; returns the bytes that crossed to the host. */
@@ -195,8 +207,8 @@ public final class Executor implements AutoCloseable {
 
     /**
      * One device's whole step: replayed when the device recorded it, else walked node by node with the device-side
-     * reductions in between. Returns the device's marks (ns from the step's first): each split's start, end of
-     * compute and end of its reduction.
+     * reductions in between. Returns the device's marks (ns from the step's first: each split's start, end of
+     * compute and end of its reduction), or null when the device keeps them (read with markNanos).
      */
     private long[] runDeviceStep(int d, int[] ids, int pos0, long[] launched) {
         DeviceRun dev = devices[d];
@@ -222,7 +234,7 @@ public final class Executor implements AutoCloseable {
             dev.ops.endStep();
         }
         dev.ops.synchronize();
-        if (onDevice) return dev.ops.markNanos(count);
+        if (onDevice) return null;
         for (int i = count - 1; i >= 0; i--) host[i] -= host[0];
         return host;
     }
@@ -265,7 +277,8 @@ public final class Executor implements AutoCloseable {
                         t0 - stepStart, sync, bytes));
             }
         }
-        lastTimings = List.copyOf(timings);
+        List<StepTiming> done = List.copyOf(timings);
+        lastTimings = () -> done;
         return logits;
     }
 

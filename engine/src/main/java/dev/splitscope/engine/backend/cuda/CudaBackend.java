@@ -348,54 +348,40 @@ public final class CudaBackend implements AutoCloseable {
         kernels.launch(Kernel.ARGMAX_PAIR, 1, 1, 1, 1024, 1, x, cols, out);
     }
 
-    /** ids[t] = argmax of logits row t. */
-    public void argmax(long logits, long ids, int n, int cols) {
-        kernels.launch(Kernel.ARGMAX, n, 1, 1, 1024, 1, logits, ids, cols);
-    }
-
-    /**
-     * Raises this rank's all-reduce flag {@code own} once the work queued before it has finished, then waits (one
-     * thread) until every rank's flag has reached it; sets error on a timeout. Up to 8 ranks.
-     */
-    public void allReduceBarrier(long[] flags, long own, long error) {
-        Object[] args = new Object[11];
-        for (int r = 0; r < 8; r++) args[r] = r < flags.length ? flags[r] : 0L;
-        args[8] = own;
-        args[9] = flags.length;
-        args[10] = error;
-        kernels.launch(Kernel.AR_BARRIER, 1, 1, 1, 1, 1, args);
-    }
-
     /** Reductions up to this many floats run as one single-block launch ({@link #allReduceSmall}). */
     public static final int ALL_REDUCE_SMALL = 16384;
+    private static final int MAX_RANKS = 8;
 
     /** {@link #allReduceBarrier} and {@link #allReduceSum} in one single-block launch, for n up to ALL_REDUCE_SMALL. */
     public void allReduceSmall(long[] flags, long[] srcs, long own, long dst, int n, int type, long error) {
         if (n > ALL_REDUCE_SMALL) throw new IllegalArgumentException("a small all-reduce has at most " + ALL_REDUCE_SMALL + " floats, got " + n);
-        Object[] args = new Object[22];
-        for (int r = 0; r < 8; r++) {
-            args[r] = r < flags.length ? flags[r] : 0L;
-            args[8 + r] = r < srcs.length ? srcs[r] : 0L;
-        }
-        args[16] = own;
-        args[17] = dst;
-        args[18] = flags.length;
-        args[19] = n;
-        args[20] = type;
-        args[21] = error;
-        kernels.launch(Kernel.AR_SMALL, 1, 1, 1, 1024, 1, args);
+        kernels.launch(Kernel.AR_SMALL, 1, 1, 1, 1024, 1, rankArgs(new long[][] {flags, srcs}, own, dst, flags.length, n, type, error));
+    }
+
+    /**
+     * Raises this rank's all-reduce flag {@code own} once the work queued before it has finished, then waits (one
+     * thread) until every rank's flag has reached it; sets error on a timeout.
+     */
+    public void allReduceBarrier(long[] flags, long own, long error) {
+        kernels.launch(Kernel.AR_BARRIER, 1, 1, 1, 1, 1, rankArgs(new long[][] {flags}, own, flags.length, error));
     }
 
     /** dst [n] = the sum of the ranks' src partials in rank order, rounded through the reduce type (0 f32, 1 f16, 2 bf16). */
     public void allReduceSum(long[] srcs, long dst, long n, int type) {
-        if (srcs.length < 1 || srcs.length > 8) throw new IllegalArgumentException("an all-reduce has 1 to 8 ranks, got " + srcs.length);
-        Object[] args = new Object[12];
-        for (int r = 0; r < 8; r++) args[r] = r < srcs.length ? srcs[r] : 0L;
-        args[8] = dst;
-        args[9] = srcs.length;
-        args[10] = n;
-        args[11] = type;
-        kernels.launch(Kernel.AR_SUM, (int) Math.max(1, Math.min((n + 1023) / 1024, 1024)), 1, 1, 256, 1, args);
+        kernels.launch(Kernel.AR_SUM, (int) Math.max(1, Math.min((n + 1023) / 1024, 1024)), 1, 1, 256, 1,
+                rankArgs(new long[][] {srcs}, dst, srcs.length, n, type));
+    }
+
+    /** Kernel arguments: each per-rank array padded to {@value #MAX_RANKS} pointers (0 past the last rank), then the rest. */
+    private static Object[] rankArgs(long[][] perRank, Object... rest) {
+        Object[] args = new Object[perRank.length * MAX_RANKS + rest.length];
+        for (int a = 0; a < perRank.length; a++) {
+            if (perRank[a].length < 1 || perRank[a].length > MAX_RANKS)
+                throw new IllegalArgumentException("an all-reduce has 1 to " + MAX_RANKS + " ranks, got " + perRank[a].length);
+            for (int r = 0; r < MAX_RANKS; r++) args[a * MAX_RANKS + r] = r < perRank[a].length ? perRank[a][r] : 0L;
+        }
+        System.arraycopy(rest, 0, args, perRank.length * MAX_RANKS, rest.length);
+        return args;
     }
 
     /** y [n][rows] (+)= x [n][cols] . W^T through cuBLAS: W is dequantized to f16 into s, x converted to f16. */

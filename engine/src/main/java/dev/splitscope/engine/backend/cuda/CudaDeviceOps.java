@@ -161,6 +161,12 @@ public final class CudaDeviceOps implements DeviceOps {
                 throw new IllegalArgumentException("token id " + id + " is outside the vocabulary (0.." + (rows - 1) + ")");
     }
 
+    /** Copies pinned host memory to the device on this device's stream and waits (the source may then be reused). */
+    private void copyIn(jcuda.driver.CUdeviceptr dst, jcuda.Pointer pinned, long bytes) {
+        cuMemcpyHtoDAsync(dst, pinned, bytes, gpu.device().stream());
+        cuStreamSynchronize(gpu.device().stream());
+    }
+
     /** Pinned staging of at least {@code bytes}, grown outside any capture. */
     private PinnedBuffer staging(long bytes) {
         if (staging.size() < bytes) {
@@ -225,8 +231,7 @@ public final class CudaDeviceOps implements DeviceOps {
         int n = tokens * dst.width();
         PinnedBuffer p = staging(4L * n);
         p.bytes().asFloatBuffer().put(src, 0, n);
-        cuMemcpyHtoDAsync(a(dst).buffer().pointer(), p.pointer(), 4L * n, gpu.device().stream());
-        cuStreamSynchronize(gpu.device().stream());  // before the staging is reused
+        copyIn(a(dst).buffer().pointer(), p.pointer(), 4L * n);
         wrote(dst);
     }
 
@@ -270,8 +275,7 @@ public final class CudaDeviceOps implements DeviceOps {
             DeviceBuffer d = scratch.ids(ids.length);
             PinnedBuffer p = staging(4L * ids.length);
             p.bytes().asIntBuffer().put(ids);
-            cuMemcpyHtoDAsync(d.pointer(), p.pointer(), 4L * ids.length, gpu.device().stream());
-            cuStreamSynchronize(gpu.device().stream());
+            copyIn(d.pointer(), p.pointer(), 4L * ids.length);
             idsAt = d.address();
         }
         DeviceWeight m = matrix(table);
@@ -366,8 +370,7 @@ public final class CudaDeviceOps implements DeviceOps {
         if (pos0 == lastPos) return;
         undefer();
         stage(0, pos0);
-        cuMemcpyHtoDAsync(stepInputs.pointer(), stagedInputs.pointer(), 4, gpu.device().stream());
-        cuStreamSynchronize(gpu.device().stream());
+        copyIn(stepInputs.pointer(), stagedInputs.pointer(), 4);
         lastPos = pos0;
     }
 

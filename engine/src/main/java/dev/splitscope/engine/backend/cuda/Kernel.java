@@ -51,7 +51,6 @@ enum Kernel {
     MOE_TOPK("moe_topk", "moe_topk"),
     MOE_IDS("moe_topk", "moe_ids"),
     MOE_COMBINE("moe_combine", "moe_combine"),
-    ARGMAX("argmax", "argmax"),
     ARGMAX_PAIR("argmax", "argmax_pair"),
     AR_BARRIER("allreduce", "ar_barrier"),
     AR_SUM("allreduce", "ar_sum"),

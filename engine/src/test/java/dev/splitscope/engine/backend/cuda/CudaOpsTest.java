@@ -14,6 +14,7 @@ import static dev.splitscope.engine.backend.cuda.CudaTestData.assertClose;
 import static dev.splitscope.engine.backend.cuda.CudaTestData.random;
 import static dev.splitscope.engine.backend.cuda.CudaTestData.toDouble;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The non-matvec kernels against naive double-precision references, on fresh random inputs. */
 @Tag("cuda")
@@ -59,8 +60,13 @@ class CudaOpsTest {
             assertClose(sw, out.downloadFloats(0, n * cols), 1e-5, "swiglu");
             gpu.add(dx.address(), db.address(), out.address(), (long) n * cols);
             assertClose(sum, out.downloadFloats(0, n * cols), 1e-6, "add");
-            gpu.argmax(dx.address(), ids.address(), n, cols);
-            assertArrayEquals(arg, ids.downloadInts(0, n), "argmax");
+            int[] got = new int[n];
+            for (int t = 0; t < n; t++) {
+                gpu.argmaxPair(dx.address() + 4L * t * cols, cols, ids.address());
+                got[t] = Float.floatToRawIntBits(ids.downloadFloats(4, 1)[0]);
+                assertEquals(x[t * cols + arg[t]], ids.downloadFloats(0, 1)[0], "argmax value of row " + t);
+            }
+            assertArrayEquals(arg, got, "argmax");
             gpu.softmax(dx.address(), n, cols);
             assertClose(soft, dx.downloadFloats(0, n * cols), 1e-5, "softmax");
         }
