@@ -19,6 +19,12 @@ public interface Collective extends AutoCloseable {
     /** Throws, saying why, when a reduction of the last step failed on the device (call after it has finished). */
     default void check() {}
 
+    /**
+     * Releases every rank still waiting in a reduction because another rank failed and will never join it. Callable
+     * from any thread; the collective is void afterwards (its reductions throw), so the run must be loaded again.
+     */
+    void abort();
+
     @Override
     void close();
 }

@@ -125,6 +125,12 @@ public interface DeviceOps extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Forgets every recorded step (a GPU destroys its CUDA graphs). A collective's communicator can only be released
+     * once no recorded step holds its work, so the executor calls this before closing or aborting one.
+     */
+    default void forgetSteps() {}
+
     /** True when {@link #mark} timestamps the device's own queue (a GPU); otherwise the host clock is the device's. */
     default boolean timesOnDevice() {
         return false;

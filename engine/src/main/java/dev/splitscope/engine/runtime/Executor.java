@@ -44,6 +44,8 @@ public final class Executor implements AutoCloseable {
     private java.util.function.Supplier<List<StepTiming>> lastTimings = List::of;
     private int greedyId; // the answer of the last greedy whole step
     private float[] reduceSum = new float[0], reducePart = new float[0]; // all-reduce scratch
+    /** Set when a device failed inside a tensor-parallel whole step: the collective was aborted and the run is void. */
+    private volatile RuntimeException failed;
 
     public Executor(Graph graph, Layout layout, DeviceRun[] devices, ReduceType reduceType, ReducePath reducePath, int maxTokens) {
         this.graph = graph;
@@ -136,6 +138,9 @@ public final class Executor implements AutoCloseable {
      * each device's best (value, id), and leaves the winner in {@link #greedyId} (the logits returned are null).
      */
     private float[] wholeStep(int[] ids, int pos0, boolean greedy) {
+        if (failed != null)
+            throw new IllegalStateException("this tensor-parallel run is void after an earlier failure (load the model again): "
+                    + failed.getMessage(), failed);
         long stepStart = System.nanoTime();
         long[][] marks = new long[devices.length][];
         long[] launched = new long[devices.length];
@@ -145,9 +150,23 @@ public final class Executor implements AutoCloseable {
             List<Future<long[]>> fs = new ArrayList<>();
             for (int d = 0; d < devices.length; d++) {
                 int dev = d;
-                fs.add(hostThreads[d].submit(() -> runDeviceStep(dev, ids, pos0, launched)));
+                fs.add(hostThreads[d].submit(() -> {
+                    try {
+                        return runDeviceStep(dev, ids, pos0, launched);
+                    } catch (RuntimeException e) {
+                        rankFailed(dev, e);
+                        throw e;
+                    }
+                }));
             }
-            for (int d = 0; d < fs.size(); d++) marks[d] = await(fs.get(d));
+            for (int d = 0; d < fs.size(); d++) {
+                try {
+                    marks[d] = await(fs.get(d));
+                } catch (RuntimeException e) {
+                    rankFailed(d, e);
+                }
+            }
+            if (failed != null) throw failed;
         }
         if (collective != null) collective.check();
         float[] logits = greedy ? null : new float[graph.spec().nVocab()];
@@ -158,6 +177,19 @@ public final class Executor implements AutoCloseable {
         // read back only when somebody asks: a device's marks cost a call each, and a decode step has 2 per split
         setLastTimings(() -> wholeStepTimings(ids.length, stepStart, launched, marks, t0 - stepStart, gather, bytes));
         return logits;
+    }
+
+    /**
+     * A device failed in a whole step. The others may be waiting in a reduction it will never join (on the GPU, in a
+     * graph), so the collective is aborted to release them; their own errors are kept as suppressed ones.
+     */
+    private synchronized void rankFailed(int d, RuntimeException e) {
+        if (failed == null) {
+            failed = new IllegalStateException(devices[d].ops.name() + " failed in a tensor-parallel step: " + e.getMessage(), e);
+            collective.abort();
+        } else if (failed.getCause() != e && !List.of(failed.getSuppressed()).contains(e)) {
+            failed.addSuppressed(e);
+        }
     }
 
     /** The timing rows of a whole step; marks[d] is null for a device that timed itself (read its marks now). */
@@ -401,6 +433,16 @@ public final class Executor implements AutoCloseable {
     @Override
     public void close() {
         for (ExecutorService e : hostThreads) if (e != null) e.shutdownNow();
+        for (ExecutorService e : hostThreads) {
+            try {
+                if (e != null && !e.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS))
+                    System.getLogger("splitscope").log(System.Logger.Level.WARNING, "a device's host thread did not stop in 30 s");
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        // NCCL releases a communicator only once no CUDA graph holds its work: steps go before the collective
+        for (DeviceRun d : devices) d.ops.forgetSteps();
         if (collective != null) collective.close();
         for (DeviceRun d : devices) d.close();
     }

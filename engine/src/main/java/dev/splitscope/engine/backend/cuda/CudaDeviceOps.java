@@ -472,6 +472,12 @@ public final class CudaDeviceOps implements DeviceOps {
     }
 
     @Override
+    public void forgetSteps() {
+        gpu.device().makeCurrent();
+        gpu.queue().clearGraphs();
+    }
+
+    @Override
     public void close() {
         gpu.device().makeCurrent();
         try {

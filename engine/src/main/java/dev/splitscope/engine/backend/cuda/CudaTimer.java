@@ -13,8 +13,10 @@ public final class CudaTimer implements AutoCloseable {
     private final CudaDevice device;
     private final CUevent start = new CUevent(), stop = new CUevent();
 
+    /** Events belong to the context current at their creation: the device's, whichever thread asks for timing. */
     public CudaTimer(CudaDevice device) {
         this.device = device;
+        device.makeCurrent();
         cuEventCreate(start, 0);
         cuEventCreate(stop, 0);
     }
@@ -34,6 +36,7 @@ public final class CudaTimer implements AutoCloseable {
 
     @Override
     public void close() {
+        device.makeCurrent();
         cuEventDestroy(start);
         cuEventDestroy(stop);
     }

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeoutException;
 abstract class DeviceAllReduce implements Collective {
     final List<CudaDeviceOps> ranks;
     private final CyclicBarrier barrier;
+    private volatile boolean aborted;
 
     DeviceAllReduce(List<CudaDeviceOps> ranks) {
         this.ranks = ranks;
@@ -28,6 +29,7 @@ abstract class DeviceAllReduce implements Collective {
 
     @Override
     public final void allReduce(int rank, int key, DeviceOps.Act src, DeviceOps.Act dst, int tokens) {
+        if (aborted) throw new IllegalStateException("the all-reduce was aborted after a rank failed; load the model again");
         CudaDeviceOps me = ranks.get(rank);
         CudaBackend gpu = me.beforeCollective(dst);
         CudaAct s = (CudaAct) src, d = (CudaAct) dst;
@@ -39,6 +41,20 @@ abstract class DeviceAllReduce implements Collective {
 
     /** Queues this rank's part of one reduction (run at once, or recorded into the step's graph). */
     abstract void reduce(int rank, int key, CudaBackend gpu, long src, long dst, long n);
+
+    @Override
+    public final void abort() {
+        aborted = true;
+        barrier.reset();  // host threads waiting at a rendezvous give up
+        releaseDevices();
+    }
+
+    /** Makes the reduction kernels already queued on the devices stop waiting for their peers. */
+    abstract void releaseDevices();
+
+    final boolean aborted() {
+        return aborted;
+    }
 
     /** Waits until every rank has reached this point (a rank whose host thread failed breaks it after 60 s). */
     final void rendezvous(int rank) {

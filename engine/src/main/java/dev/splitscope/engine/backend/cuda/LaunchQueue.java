@@ -123,7 +123,8 @@ final class LaunchQueue {
         replays++;
     }
 
-    private void clearGraphs() {
+    /** Destroys every captured step graph; the next single-token step is captured again. */
+    void clearGraphs() {
         stepGraph = lastGraph = null;
         graphs.values().forEach(CudaGraph::close);
         graphs.clear();

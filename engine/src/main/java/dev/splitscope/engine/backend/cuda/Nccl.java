@@ -22,7 +22,7 @@ final class Nccl {
     private static final int FLOAT32 = 7, SUM = 0;
     private static volatile Nccl instance;
 
-    private final MethodHandle initAll, allReduce, destroy, errorString;
+    private final MethodHandle initAll, allReduce, destroy, abort, errorString;
     private final String version;
 
     private Nccl(SymbolLookup lib) throws Throwable {
@@ -31,6 +31,7 @@ final class Nccl {
         allReduce = l.downcallHandle(lib.find("ncclAllReduce").orElseThrow(),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
         destroy = l.downcallHandle(lib.find("ncclCommDestroy").orElseThrow(), FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        abort = l.downcallHandle(lib.find("ncclCommAbort").orElseThrow(), FunctionDescriptor.of(JAVA_INT, ADDRESS));
         errorString = l.downcallHandle(lib.find("ncclGetErrorString").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT));
         MethodHandle getVersion = l.downcallHandle(lib.find("ncclGetVersion").orElseThrow(), FunctionDescriptor.of(JAVA_INT, ADDRESS));
         try (Arena a = Arena.ofConfined()) {
@@ -91,11 +92,20 @@ final class Nccl {
     }
 
     void destroy(MemorySegment comm) {
+        release(destroy, comm, "ncclCommDestroy");
+    }
+
+    /** Like destroy, but first makes this communicator's kernels that are still waiting for peers give up. */
+    void abort(MemorySegment comm) {
+        release(abort, comm, "ncclCommAbort");
+    }
+
+    private void release(MethodHandle call, MemorySegment comm, String name) {
         try {
-            int rc = (int) destroy.invokeExact(comm);
-            if (rc != 0) System.getLogger("splitscope").log(System.Logger.Level.WARNING, "ncclCommDestroy: " + message(rc));
+            int rc = (int) call.invokeExact(comm);
+            if (rc != 0) System.getLogger("splitscope").log(System.Logger.Level.WARNING, name + ": " + message(rc));
         } catch (Throwable t) {
-            throw new IllegalStateException("ncclCommDestroy failed", t);
+            throw new IllegalStateException(name + " failed", t);
         }
     }
 

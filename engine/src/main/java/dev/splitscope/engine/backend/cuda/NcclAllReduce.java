@@ -10,6 +10,7 @@ import java.util.List;
 final class NcclAllReduce extends DeviceAllReduce {
     private final Nccl nccl;
     private final MemorySegment[] comms;
+    private volatile List<Thread> releasing = List.of();
 
     NcclAllReduce(List<CudaDeviceOps> ranks, Nccl nccl) {
         super(ranks);
@@ -30,27 +31,43 @@ final class NcclAllReduce extends DeviceAllReduce {
     }
 
     /**
-     * Destroys the communicators, one thread per rank at once: ncclCommDestroy waits for the other ranks of the
-     * clique, so destroying them one after another from one thread never returns (seen on 2 H200s, NCCL 2.2x).
+     * Aborts the communicators, one thread per rank: NCCL kernels still waiting for a failed peer give up at once.
+     * ncclCommAbort then waits, like destroy, until no CUDA graph holds the communicator's work; {@link #close}
+     * waits for these threads after the executor has destroyed the graphs.
+     */
+    @Override
+    void releaseDevices() {
+        releasing = perRank("nccl-abort-", nccl::abort);
+    }
+
+    /**
+     * Destroys the communicators (or waits for their abort), one thread per rank at once: ncclCommDestroy waits for
+     * the other ranks of the clique. NCCL 2.26+ also waits until no CUDA graph holds a communicator's work, so
+     * the decode graphs must be destroyed first (Executor.close does).
      */
     @Override
     public void close() {
-        List<Thread> threads = new java.util.ArrayList<>();
-        for (int r = 0; r < comms.length; r++) {
-            int rank = r;
-            threads.add(Thread.ofPlatform().daemon().name("nccl-destroy-" + r).start(() -> {
-                ranks.get(rank).backend().device().makeCurrent();
-                nccl.destroy(comms[rank]);
-            }));
-        }
+        List<Thread> threads = aborted() ? releasing : perRank("nccl-destroy-", nccl::destroy);
         for (Thread t : threads) {
             try {
                 if (!t.join(java.time.Duration.ofSeconds(30)))
-                    System.getLogger("splitscope").log(System.Logger.Level.WARNING, t.getName() + ": ncclCommDestroy did not return in 30 s; left behind");
+                    System.getLogger("splitscope").log(System.Logger.Level.WARNING, t.getName() + ": NCCL did not release the communicator in 30 s; left behind");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
         }
+    }
+
+    private List<Thread> perRank(String name, java.util.function.Consumer<MemorySegment> release) {
+        List<Thread> threads = new java.util.ArrayList<>();
+        for (int r = 0; r < comms.length; r++) {
+            int rank = r;
+            threads.add(Thread.ofPlatform().daemon().name(name + r).start(() -> {
+                ranks.get(rank).backend().device().makeCurrent();
+                release.accept(comms[rank]);
+            }));
+        }
+        return threads;
     }
 }

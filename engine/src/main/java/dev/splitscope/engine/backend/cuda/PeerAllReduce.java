@@ -107,10 +107,17 @@ final class PeerAllReduce extends DeviceAllReduce {
     @Override
     public void check() {
         java.nio.ByteBuffer b = errorHost.getByteBuffer(0, 4).order(ByteOrder.nativeOrder());
+        if (aborted()) throw new IllegalStateException("the peer all-reduce was aborted after a rank failed (results of this step are void)");
         if (b.getInt(0) != 0) {
             b.putInt(0, 0);
             throw new IllegalStateException("device-side all-reduce timed out: a rank waited 10 s for its peers (results of this step are void)");
         }
+    }
+
+    /** Raises the error word that every waiting kernel polls: they give up at once. */
+    @Override
+    void releaseDevices() {
+        errorHost.getByteBuffer(0, 4).order(ByteOrder.nativeOrder()).putInt(0, 2);
     }
 
     @Override

@@ -1,0 +1,130 @@
+package dev.splitscope.engine.runtime;
+
+import dev.splitscope.engine.TestModels;
+import dev.splitscope.engine.backend.Collective;
+import dev.splitscope.engine.backend.DeviceOps;
+import dev.splitscope.engine.backend.cpu.CpuDeviceOps;
+import dev.splitscope.engine.gguf.GgufFile;
+import dev.splitscope.engine.model.Architectures;
+import dev.splitscope.engine.model.ModelSpec;
+import dev.splitscope.engine.plan.DeviceShard;
+import dev.splitscope.engine.plan.Range;
+import dev.splitscope.engine.quant.QuantType;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A rank that fails inside a tensor-parallel whole step, while its peer waits in a device-side reduction it will
+ * never join (as on GPUs, where that peer's graph would spin): the executor aborts the collective, reports the rank
+ * that failed, refuses the void run afterwards, and closes without hanging. CPU devices stand in for GPUs; their
+ * collective waits at a host barrier with no timeout of its own, so only the abort can release it.
+ */
+class RankFailureTest {
+    /** Sums the ranks' partials on the host; rank {@code failingRank} throws at its {@code failAt}-th reduction. */
+    static final class BarrierCollective implements Collective {
+        final List<DeviceOps> ranks;
+        final DeviceOps.Act[] parts;
+        final CyclicBarrier barrier;
+        final AtomicInteger calls = new AtomicInteger();
+        final int failingRank, failAt;
+        volatile boolean aborted;
+
+        BarrierCollective(List<DeviceOps> ranks, int failingRank, int failAt) {
+            this.ranks = ranks;
+            this.parts = new DeviceOps.Act[ranks.size()];
+            this.barrier = new CyclicBarrier(ranks.size());
+            this.failingRank = failingRank;
+            this.failAt = failAt;
+        }
+
+        @Override
+        public String description() {
+            return "test barrier";
+        }
+
+        @Override
+        public void allReduce(int rank, int key, DeviceOps.Act src, DeviceOps.Act dst, int tokens) {
+            if (rank == failingRank && calls.incrementAndGet() == failAt) throw new IllegalStateException("injected fault");
+            parts[rank] = src;
+            await();
+            float[] sum = new float[tokens * src.width()], part = new float[sum.length];
+            for (int r = 0; r < ranks.size(); r++) {
+                ranks.get(r).download(parts[r], tokens, part);
+                for (int i = 0; i < sum.length; i++) sum[i] += part[i];
+            }
+            await();
+            ranks.get(rank).upload(sum, tokens, dst);
+        }
+
+        private void await() {
+            try {
+                barrier.await();
+            } catch (InterruptedException | BrokenBarrierException e) {
+                throw new IllegalStateException(aborted ? "released by the abort" : "barrier broken", e);
+            }
+        }
+
+        @Override
+        public void abort() {
+            aborted = true;
+            barrier.reset();
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    /** A CPU device whose collective() is the barrier collective above. */
+    private static DeviceOps withCollective(CpuDeviceOps cpu, java.util.function.Supplier<Collective> collective) {
+        return (DeviceOps) Proxy.newProxyInstance(DeviceOps.class.getClassLoader(), new Class<?>[] {DeviceOps.class}, (proxy, m, args) -> {
+            if (m.getName().equals("collective")) return collective.get();
+            try {
+                return m.invoke(cpu, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        });
+    }
+
+    @Test
+    void aFailingRankReleasesItsPeerAndVoidsTheRun() throws Exception {
+        try (GgufFile f = GgufFile.open(TestModels.file("stories260K.gguf"))) {
+            var arch = Architectures.forName(f.architecture());
+            ModelSpec s = arch.readSpec(f.metadata(), 512).withTiedOutput(false);
+            List<DeviceOps> devs = new ArrayList<>();
+            BarrierCollective[] made = new BarrierCollective[1];
+            for (int i = 0; i < 2; i++)
+                devs.add(withCollective(new CpuDeviceOps("cpu:" + i, 1), () -> made[0] = new BarrierCollective(devs, 1, 3)));
+            DeviceShard[] shards = new DeviceShard[2];
+            for (int i = 0; i < 2; i++)
+                shards[i] = new DeviceShard(i, half(s.nHead(), i), half(s.nHeadKv(), i), false, half(s.nFf(), i), half(s.nFfExp(), i), half(s.nVocab(), i));
+            ModelRun run = new ModelRun(f, arch.buildGraph(s), new Layout(true, shards, null), devs, 64, 16, ReduceType.F32, QuantType.F32);
+            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> run.forward(new int[] {1, 2, 3}, 0));
+                assertTrue(e.getMessage().startsWith("cpu:1 failed in a tensor-parallel step: injected fault"), e.getMessage());
+                assertTrue(made[0].aborted, "the collective was aborted");
+                assertTrue(List.of(e.getSuppressed()).stream().anyMatch(x -> x.getMessage().contains("released by the abort")),
+                        "the peer's own error is kept");
+                IllegalStateException again = assertThrows(IllegalStateException.class, () -> run.forward(new int[] {4}, 3));
+                assertTrue(again.getMessage().contains("void after an earlier failure"), again.getMessage());
+                run.close();
+            }, "a rank failure must not leave its peer (or close) waiting");
+        }
+    }
+
+    private static Range half(int n, int i) {
+        return new Range(n * i / 2, n * (i + 1) / 2);
+    }
+}
