@@ -67,9 +67,11 @@ extern "C" __global__ void __launch_bounds__(128) attn_split(
     if (threadIdx.x == 0) ml[slot] = make_float2(m, l);
 }
 
-extern "C" __global__ void attn_combine(const float* __restrict__ part, const float2* __restrict__ ml,
+// xq non-null: out's q8_1 form is written too (hd a multiple of 32 and blockDim.x == hd, so each warp holds one
+// group), sparing the output projection its quantization launch.
+__device__ __forceinline__ void combine(const float* __restrict__ part, const float2* __restrict__ ml,
                                         float* __restrict__ out, const int* __restrict__ pos,
-                                        int n_head, int hd, int nsplit) {
+                                        int n_head, int hd, int nsplit, i8* xq, float2* xds) {
     int h = blockIdx.x, t = blockIdx.y;
     int kv_len = pos[0] + t + 1;
     int used = min(nsplit, (kv_len + CHUNK - 1) / CHUNK);
@@ -81,6 +83,20 @@ extern "C" __global__ void attn_combine(const float* __restrict__ part, const fl
     for (int d = threadIdx.x; d < hd; d += blockDim.x) {
         float acc = 0.f;
         for (int s = 0; s < used; s++) acc += part[(base + s) * hd + d] * __expf(ml[base + s].x - M);
-        out[((i64) t * n_head + h) * hd + d] = acc / L;
+        i64 i = ((i64) t * n_head + h) * hd + d;
+        out[i] = acc / L;
+        if (xq) q8_group(acc / L, xq, xds, i);
     }
+}
+
+extern "C" __global__ void attn_combine(const float* __restrict__ part, const float2* __restrict__ ml,
+                                        float* __restrict__ out, const int* __restrict__ pos,
+                                        int n_head, int hd, int nsplit) {
+    combine(part, ml, out, pos, n_head, hd, nsplit, nullptr, nullptr);
+}
+
+extern "C" __global__ void attn_combine_q8(const float* __restrict__ part, const float2* __restrict__ ml,
+                                           float* __restrict__ out, const int* __restrict__ pos,
+                                           int n_head, int hd, int nsplit, i8* __restrict__ xq, float2* __restrict__ xds) {
+    combine(part, ml, out, pos, n_head, hd, nsplit, xq, xds);
 }

@@ -29,6 +29,16 @@ __device__ __forceinline__ int warp_sum_int(int v) {
 }
 
 // Sum over the whole block; scratch holds 32 floats. Every thread gets the result.
+// The q8_1 form (see quantize_q8_1.cu) of one 32-value group held one value per lane (all 32 lanes of the warp take part).
+__device__ __forceinline__ void q8_group(float v, i8* xq, float2* xds, i64 i) {
+    float amax = warp_max(fabsf(v));
+    float d = amax / 127.f;
+    int q = amax == 0.f ? 0 : __float2int_rn(v / d);
+    xq[i] = (i8) q;
+    int s = warp_sum_int(q);
+    if ((threadIdx.x & 31) == 0) xds[i / 32] = make_float2(d, d * (float) s);
+}
+
 __device__ __forceinline__ float block_sum(float v, float* scratch) {
     int lane = threadIdx.x & 31, wid = threadIdx.x >> 5, nw = (blockDim.x + 31) >> 5;
     v = warp_sum(v);

@@ -2,16 +2,6 @@
 // writes y's q8_1 form (see quantize_q8_1.cu), saving the quantization launch of the matvecs that read y.
 #include "common.cuh"
 
-// Quantizes one 32-value group held one value per lane (all 32 lanes of the warp take part).
-__device__ __forceinline__ void q8_group(float v, i8* xq, float2* xds, i64 i) {
-    float amax = warp_max(fabsf(v));
-    float d = amax / 127.f;
-    int q = amax == 0.f ? 0 : __float2int_rn(v / d);
-    xq[i] = (i8) q;
-    int s = warp_sum_int(q);
-    if ((threadIdx.x & 31) == 0) xds[i / 32] = make_float2(d, d * (float) s);
-}
-
 __device__ __forceinline__ float row_rms_inv(const float* xr, int cols, float eps) {
     __shared__ float scratch[32];
     float ss = 0.f;
@@ -35,6 +25,27 @@ extern "C" __global__ void rms_norm_q8(const float* __restrict__ x, const float*
     float inv = row_rms_inv(x + base, cols, eps);
     for (int c = threadIdx.x; c < cols; c += blockDim.x) {
         float v = x[base + c] * inv * w[c];
+        y[base + c] = v;
+        q8_group(v, xq, xds, base + c);
+    }
+}
+
+// The residual add before a norm, fused: s = a + b is stored (the residual stream goes on), then normed and quantized
+// as rms_norm_q8 does. Same threads and reduction order as rms_norm_q8 over s, so the two paths agree bit for bit.
+extern "C" __global__ void add_rms_norm_q8(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ s,
+                                           const float* __restrict__ w, float* __restrict__ y, i8* __restrict__ xq,
+                                           float2* __restrict__ xds, int cols, float eps) {
+    __shared__ float scratch[32];
+    i64 base = (i64) blockIdx.x * cols;
+    float ss = 0.f;
+    for (int c = threadIdx.x; c < cols; c += blockDim.x) {
+        float v = a[base + c] + b[base + c];
+        s[base + c] = v;
+        ss += v * v;
+    }
+    float inv = rsqrtf(block_sum(ss, scratch) / cols + eps);
+    for (int c = threadIdx.x; c < cols; c += blockDim.x) {
+        float v = s[base + c] * inv * w[c];
         y[base + c] = v;
         q8_group(v, xq, xds, base + c);
     }

@@ -16,11 +16,6 @@ extern "C" __global__ void swiglu_q8(const float* __restrict__ gate, const float
         float g = gate[i];
         float v = g / (1.f + __expf(-g)) * up[i];
         out[i] = v;
-        float amax = warp_max(fabsf(v));
-        float d = amax / 127.f;
-        int q = amax == 0.f ? 0 : __float2int_rn(v / d);
-        xq[i] = (i8) q;
-        int s = warp_sum_int(q);
-        if ((threadIdx.x & 31) == 0) xds[i / 32] = make_float2(d, d * (float) s);
+        q8_group(v, xq, xds, i);
     }
 }

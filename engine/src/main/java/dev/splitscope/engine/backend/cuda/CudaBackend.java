@@ -279,6 +279,12 @@ public final class CudaBackend implements AutoCloseable {
         kernels.launch(Kernel.RMS_NORM_Q8, n, 1, 1, normThreads(cols), 1, x, weight, y, xq.quants(), xq.scales(), cols, eps);
     }
 
+    /** sum = a + b (the residual stream, kept), then rmsNormQ8 of sum: one launch instead of two. */
+    public void addRmsNormQ8(long a, long b, long sum, long weight, long y, Q8Input xq, int n, int cols, float eps) {
+        if (cols % 32 != 0) throw new IllegalArgumentException("q8_1 needs rows of a multiple of 32, got " + cols);
+        kernels.launch(Kernel.ADD_RMS_NORM_Q8, n, 1, 1, normThreads(cols), 1, a, b, sum, weight, y, xq.quants(), xq.scales(), cols, eps);
+    }
+
     /** Ropes q [n][nHead*hd] and k [n][nKv*hd] in place at positions pos[0]+t and stores k, v (f16) at those cache rows. */
     public void ropeKv(long q, long k, long v, long kCache, long vCache, long pos, int n, int nHead, int nKv, int hd,
                        int nRot, boolean neox, float base, long freqFactors) {
@@ -290,14 +296,17 @@ public final class CudaBackend implements AutoCloseable {
     /**
      * Causal attention of n query tokens (positions pos[0]+t) over the f16 cache; out [n][nHead*hd]. part and ml are
      * scratch for nSplit chunks of {@link #ATTENTION_CHUNK} positions (at least {@link #attentionSplits}(kv_len);
-     * extra splits exit at once).
+     * extra splits exit at once). With xq (hd a multiple of 32), out's q8_1 form is written too.
      */
     public void attention(long q, long kCache, long vCache, long out, long pos, AttentionScratch s, int n, int nHead,
-                          int nKv, int hd, int nSplit, float scale) {
+                          int nKv, int hd, int nSplit, float scale, Q8Input xq) {
         if (hd > 256) throw new IllegalArgumentException("attention supports head dims up to 256, got " + hd);
+        if (xq != null && hd % 32 != 0) throw new IllegalArgumentException("q8_1 needs head dims of a multiple of 32, got " + hd);
         s.require(n, nHead, nSplit, hd);
         kernels.launch(Kernel.ATTN_SPLIT, nHead, nSplit, n, 2 * ATTENTION_CHUNK, 1, q, kCache, vCache, s.part(), s.ml(), pos, nHead, nKv, hd, scale);
-        kernels.launch(Kernel.ATTN_COMBINE, nHead, n, 1, Math.min(256, roundUpWarp(hd)), 1, s.part(), s.ml(), out, pos, nHead, hd, nSplit);
+        int threads = Math.min(256, roundUpWarp(hd));
+        if (xq == null) kernels.launch(Kernel.ATTN_COMBINE, nHead, n, 1, threads, 1, s.part(), s.ml(), out, pos, nHead, hd, nSplit);
+        else kernels.launch(Kernel.ATTN_COMBINE_Q8, nHead, n, 1, threads, 1, s.part(), s.ml(), out, pos, nHead, hd, nSplit, xq.quants(), xq.scales());
     }
 
     /** Splits that cover {@code positions} cached positions. */

@@ -36,6 +36,7 @@ public final class CudaDeviceOps implements DeviceOps {
     private final String name;
     private final CudaScratch scratch = new CudaScratch();
     private final MatvecGroup group;
+    private final HeldLaunches held;
     /** The position (int 0) and the token id of a single-token step (int 1), read by the kernels. */
     private final DeviceBuffer stepInputs = DeviceBuffer.allocate(8);
     private final PinnedBuffer stagedInputs = new PinnedBuffer(8);
@@ -57,6 +58,7 @@ public final class CudaDeviceOps implements DeviceOps {
         this.gpu = gpu;
         this.name = name;
         this.group = new MatvecGroup(gpu);
+        this.held = new HeldLaunches(gpu, stepInputs.address());
         this.marks = new CudaMarks(gpu.device(), gpu.queue());
     }
 
@@ -69,18 +71,23 @@ public final class CudaDeviceOps implements DeviceOps {
         return name + " (" + gpu.device().name() + ")";
     }
 
-    /** Defers single-token steps into CUDA graphs. */
+    /** Defers single-token steps into CUDA graphs; launches what was held back for fusion first. */
     private void begin(int tokens) {
-        group.flush();
-        gpu.device().makeCurrent();
+        flushHeld();
         gpu.setDeferred(GRAPHS && tokens == 1);
     }
 
     /** Runs what was deferred: the host is about to copy or wait. */
     private void undefer() {
-        gpu.device().makeCurrent();
-        group.flush();
+        flushHeld();
         gpu.setDeferred(false);
+    }
+
+    /** Launches the held element-wise ops and the matvec group (at most one of them holds anything). */
+    private void flushHeld() {
+        gpu.device().makeCurrent();
+        held.flush();
+        group.flush();
     }
 
     @Override
@@ -104,8 +111,7 @@ public final class CudaDeviceOps implements DeviceOps {
 
     @Override
     public void endStep() {
-        gpu.device().makeCurrent();
-        group.flush();
+        flushHeld();
         gpu.queue().endStep();
         gpu.setDeferred(false);
         stagedIds = null;
@@ -130,8 +136,7 @@ public final class CudaDeviceOps implements DeviceOps {
 
     @Override
     public void mark(int slot) {
-        gpu.device().makeCurrent();
-        group.flush();
+        flushHeld();
         marks.mark(slot);
     }
 
@@ -149,8 +154,7 @@ public final class CudaDeviceOps implements DeviceOps {
 
     /** Readies the queue for a collective's launches that write {@code dst}, and returns the GPU to launch on. */
     CudaBackend beforeCollective(Act dst) {
-        gpu.device().makeCurrent();
-        group.flush();
+        flushHeld();
         wrote(dst);
         return gpu;
     }
@@ -287,12 +291,15 @@ public final class CudaDeviceOps implements DeviceOps {
     @Override
     public void rmsNorm(Act x, Weight w, float eps, int tokens, int group, Act out) {
         long wv = vector(w);
+        boolean quantize = group == x.width() && group % 32 == 0 && tokens < GEMM_MIN_TOKENS;
+        HeldLaunches.Add sum = quantize ? held.takeAdd(a(x).address(), (long) tokens * group) : null;
         begin(tokens);
         wrote(out);
-        if (group == x.width() && group % 32 == 0 && tokens < GEMM_MIN_TOKENS) {
+        if (quantize) {
             // the next matvecs read out quantized: produce that form here and spare them the launch
             Q8Input q = scratch.q8((long) tokens * group);
-            gpu.rmsNormQ8(a(x).address(), wv, a(out).address(), q, tokens, group, eps);
+            if (sum != null) gpu.addRmsNormQ8(sum.a(), sum.b(), sum.out(), wv, a(out).address(), q, tokens, group, eps);
+            else gpu.rmsNormQ8(a(x).address(), wv, a(out).address(), q, tokens, group, eps);
             producedQ8(out, tokens, q);
         } else {
             gpu.rmsNorm(a(x).address(), wv, a(out).address(), tokens * x.width() / group, group, eps);
@@ -306,8 +313,9 @@ public final class CudaDeviceOps implements DeviceOps {
         if (out.width() != v.rows())
             throw new IllegalArgumentException(name + ": matmul output width " + out.width() + " != weight rows " + v.rows());
         DeviceWeight m = matrix(w);
-        if (tokens >= GEMM_MIN_TOKENS || v.cols() == 0 || !CudaBackend.groupable(m, m)) group.flush();
         gpu.device().makeCurrent();
+        held.flush();
+        if (tokens >= GEMM_MIN_TOKENS || v.cols() == 0 || !CudaBackend.groupable(m, m)) group.flush();
         gpu.setDeferred(GRAPHS && tokens == 1);
         wrote(out);
         if (v.cols() == 0) {
@@ -361,7 +369,7 @@ public final class CudaDeviceOps implements DeviceOps {
     @Override
     public void add(Act x, Act y, int tokens, Act out) {
         begin(tokens);
-        gpu.add(a(x).address(), a(y).address(), a(out).address(), (long) tokens * x.width());
+        held.hold(new HeldLaunches.Add(a(x).address(), a(y).address(), a(out).address(), (long) tokens * x.width()));
         wrote(out);
     }
 
@@ -379,9 +387,11 @@ public final class CudaDeviceOps implements DeviceOps {
         if (heads * headDim != x.width())
             throw new IllegalArgumentException(name + ": rope of " + heads + "x" + headDim + " over a row of " + x.width());
         setPos(pos0);
-        begin(tokens);
         long factors = freqFactors == null ? 0L : vector(freqFactors);
-        gpu.ropeKv(a(x).address(), 0L, 0L, 0L, 0L, stepInputs.address(), tokens, heads, 0, headDim, ropeDim, neox, theta, factors);
+        gpu.device().makeCurrent();
+        group.flush();
+        gpu.setDeferred(GRAPHS && tokens == 1);
+        held.hold(new HeldLaunches.Rope(a(x).address(), tokens, heads, headDim, ropeDim, neox, theta, factors));
         wrote(x);
     }
 
@@ -395,13 +405,25 @@ public final class CudaDeviceOps implements DeviceOps {
             if (kvOf[i] != i / (nHead / nKv))
                 throw new UnsupportedOperationException(name + ": query head " + i + " uses kv head " + kvOf[i] + "; the CUDA attention needs contiguous GQA groups");
         setPos(pos0);
+        HeldLaunches.Rope[] qk = held.takeRopes(a(q).address(), nHead, a(k).address(), nKv);
         begin(tokens);
-        gpu.ropeKv(0L, a(k).address(), a(v).address(), cache.k(layer), cache.v(layer), stepInputs.address(), tokens, 0, nKv, headDim, 0, false, 1f, 0L);
+        if (qk != null && qk[0].headDim() == headDim) {  // rotate q and k and write the cache in one launch
+            HeldLaunches.Rope r = qk[0];
+            gpu.ropeKv(a(q).address(), a(k).address(), a(v).address(), cache.k(layer), cache.v(layer), stepInputs.address(), tokens,
+                    nHead, nKv, headDim, r.ropeDim(), r.neox(), r.theta(), r.factors());
+        } else {
+            if (qk != null) for (HeldLaunches.Rope r : qk) held.hold(r);
+            held.flush();
+            gpu.ropeKv(0L, a(k).address(), a(v).address(), cache.k(layer), cache.v(layer), stepInputs.address(), tokens, 0, nKv, headDim, 0, false, 1f, 0L);
+        }
         // decode uses a fixed split count (extra splits exit at once) so that every step has the same graph
         int splits = CudaBackend.attentionSplits(tokens == 1 ? cache.cells() : pos0 + tokens);
-        gpu.attention(a(q).address(), cache.k(layer), cache.v(layer), a(out).address(), stepInputs.address(),
-                scratch.attention(tokens, nHead, splits, headDim), tokens, nHead, nKv, headDim, splits, (float) (1 / Math.sqrt(headDim)));
+        // the output projection reads out quantized: the combine pass writes that form too
+        Q8Input q8 = headDim % 32 == 0 && tokens < GEMM_MIN_TOKENS ? scratch.q8((long) tokens * q.width()) : null;
         wrote(out);
+        gpu.attention(a(q).address(), cache.k(layer), cache.v(layer), a(out).address(), stepInputs.address(),
+                scratch.attention(tokens, nHead, splits, headDim), tokens, nHead, nKv, headDim, splits, (float) (1 / Math.sqrt(headDim)), q8);
+        if (q8 != null) producedQ8(out, tokens, q8);
     }
 
     @Override

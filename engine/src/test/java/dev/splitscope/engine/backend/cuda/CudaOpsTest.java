@@ -78,17 +78,23 @@ class CudaOpsTest {
         float[] x = random(r, n * cols, 2f), w = random(r, cols, 1f), u = random(r, n * cols, 1f);
         try (DeviceBuffer dx = DeviceBuffer.of(x); DeviceBuffer dw = DeviceBuffer.of(w); DeviceBuffer du = DeviceBuffer.of(u);
              DeviceBuffer y1 = DeviceBuffer.allocate(4L * n * cols); DeviceBuffer y2 = DeviceBuffer.allocate(4L * n * cols);
+             DeviceBuffer s1 = DeviceBuffer.allocate(4L * n * cols); DeviceBuffer s2 = DeviceBuffer.allocate(4L * n * cols);
              Q8Input q1 = Q8Input.allocate((long) n * cols); Q8Input q2 = Q8Input.allocate((long) n * cols)) {
-            for (int variant = 0; variant < 2; variant++) {
+            for (int variant = 0; variant < 3; variant++) {
                 if (variant == 0) {
                     gpu.rmsNorm(dx.address(), dw.address(), y1.address(), n, cols, 1e-5f);
                     gpu.rmsNormQ8(dx.address(), dw.address(), y2.address(), q2, n, cols, 1e-5f);
-                } else {
+                } else if (variant == 1) {
                     gpu.swiglu(dx.address(), du.address(), y1.address(), (long) n * cols);
                     gpu.swigluQ8(dx.address(), du.address(), y2.address(), q2, (long) n * cols);
+                } else {  // the residual add absorbed by the norm
+                    gpu.add(dx.address(), du.address(), s1.address(), (long) n * cols);
+                    gpu.rmsNorm(s1.address(), dw.address(), y1.address(), n, cols, 1e-5f);
+                    gpu.addRmsNormQ8(dx.address(), du.address(), s2.address(), dw.address(), y2.address(), q2, n, cols, 1e-5f);
+                    assertArrayEquals(s1.downloadFloats(0, n * cols), s2.downloadFloats(0, n * cols), "add_rms_norm_q8 sums");
                 }
                 gpu.quantizeQ8_1(y1.address(), q1, n, cols);
-                String what = variant == 0 ? "rms_norm_q8" : "swiglu_q8";
+                String what = new String[] {"rms_norm_q8", "swiglu_q8", "add_rms_norm_q8"}[variant];
                 assertArrayEquals(y1.downloadFloats(0, n * cols), y2.downloadFloats(0, n * cols), what + " values");
                 assertArrayEquals(q1.quants().downloadInts(0, n * cols / 4), q2.quants().downloadInts(0, n * cols / 4), what + " quants");
                 assertArrayEquals(q1.scales().downloadFloats(0, n * cols / 16), q2.scales().downloadFloats(0, n * cols / 16), what + " scales");
@@ -163,10 +169,19 @@ class CudaOpsTest {
             }
         try (DeviceBuffer dq = DeviceBuffer.of(q); DeviceBuffer dk = DeviceBuffer.of(packHalves(kc)); DeviceBuffer dv = DeviceBuffer.of(packHalves(vc));
              DeviceBuffer out = DeviceBuffer.allocate(4L * want.length); DeviceBuffer pos = DeviceBuffer.of(new int[] {pos0});
-             AttentionScratch s = AttentionScratch.allocate(n, nHead, splits, hd)) {
+             AttentionScratch s = AttentionScratch.allocate(n, nHead, splits, hd);
+             DeviceBuffer out2 = DeviceBuffer.allocate(4L * want.length);
+             Q8Input q1 = Q8Input.allocate(want.length); Q8Input q2 = Q8Input.allocate(want.length)) {
             out.fill((byte) 0x7f);
-            gpu.attention(dq.address(), dk.address(), dv.address(), out.address(), pos.address(), s, n, nHead, nKv, hd, splits, scale);
+            gpu.attention(dq.address(), dk.address(), dv.address(), out.address(), pos.address(), s, n, nHead, nKv, hd, splits, scale, null);
             assertClose(want, out.downloadFloats(0, want.length), 1e-4, "attention hd=" + hd);
+            if (hd % 32 == 0) {  // the combine pass that also quantizes equals the plain one and the separate quantization
+                gpu.attention(dq.address(), dk.address(), dv.address(), out2.address(), pos.address(), s, n, nHead, nKv, hd, splits, scale, q2);
+                gpu.quantizeQ8_1(out.address(), q1, n, nHead * hd);
+                assertArrayEquals(out.downloadFloats(0, want.length), out2.downloadFloats(0, want.length), "attn_combine_q8 values");
+                assertArrayEquals(q1.quants().downloadInts(0, want.length / 4), q2.quants().downloadInts(0, want.length / 4), "attn_combine_q8 quants");
+                assertArrayEquals(q1.scales().downloadFloats(0, want.length / 16), q2.scales().downloadFloats(0, want.length / 16), "attn_combine_q8 scales");
+            }
         }
     }
 

@@ -1,0 +1,70 @@
+package dev.splitscope.engine.backend.cuda;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Element-wise launches held back for one op, so that the op after can absorb them. A decode layer is about 14
+ * launches, and at 8B each small one costs more than its work. The rms_norm that reads a residual add's sum absorbs
+ * the add (add_rms_norm_q8). The attention's KV write absorbs the q and k ropes: rope_kv rotates both and stores k
+ * and v in one launch. Any other op runs what is held first, in the order it came.
+ */
+final class HeldLaunches {
+    /** out = a + b over n values. */
+    record Add(long a, long b, long out, long n) {}
+
+    /** A rope of x in place: tokens rows of heads x headDim, positions from the step's position word. */
+    record Rope(long x, int tokens, int heads, int headDim, int ropeDim, boolean neox, float theta, long factors) {
+        boolean sameAngles(Rope o) {
+            return tokens == o.tokens && headDim == o.headDim && ropeDim == o.ropeDim && neox == o.neox && theta == o.theta
+                    && factors == o.factors;
+        }
+    }
+
+    private final CudaBackend gpu;
+    private final long position;  // device address of the step's position, read by rope_kv
+    private Add add;
+    private final List<Rope> ropes = new ArrayList<>(2);
+
+    HeldLaunches(CudaBackend gpu, long position) {
+        this.gpu = gpu;
+        this.position = position;
+    }
+
+    void hold(Add a) {
+        flush();
+        add = a;
+    }
+
+    /** Holds a rope; a q rope waits for its k rope (same angles), anything else runs what was held first. */
+    void hold(Rope r) {
+        if (add != null || ropes.size() == 2 || !ropes.isEmpty() && !ropes.getFirst().sameAngles(r)) flush();
+        ropes.add(r);
+    }
+
+    /** The held add whose sum is {@code out} (n values), taken out; null when something else is held. */
+    Add takeAdd(long out, long n) {
+        if (add == null || add.out() != out || add.n() != n || !ropes.isEmpty()) return null;
+        Add a = add;
+        add = null;
+        return a;
+    }
+
+    /** The held ropes of exactly q (qHeads) and k (kHeads), taken out as {q, k}; null otherwise. */
+    Rope[] takeRopes(long q, int qHeads, long k, int kHeads) {
+        if (add != null || ropes.size() != 2) return null;
+        Rope rq = ropes.get(0).x() == q ? ropes.get(0) : ropes.get(1), rk = rq == ropes.get(0) ? ropes.get(1) : ropes.get(0);
+        if (rq.x() != q || rq.heads() != qHeads || rk.x() != k || rk.heads() != kHeads) return null;
+        ropes.clear();
+        return new Rope[] {rq, rk};
+    }
+
+    /** Launches whatever is held, in order (the caller has made the device current). */
+    void flush() {
+        if (add != null) gpu.add(add.a(), add.b(), add.out(), add.n());
+        add = null;
+        for (Rope r : ropes)
+            gpu.ropeKv(r.x(), 0L, 0L, 0L, 0L, position, r.tokens(), r.heads(), 0, r.headDim(), r.ropeDim(), r.neox(), r.theta(), r.factors());
+        ropes.clear();
+    }
+}
