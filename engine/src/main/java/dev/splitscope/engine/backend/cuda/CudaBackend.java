@@ -273,16 +273,24 @@ public final class CudaBackend implements AutoCloseable {
         kernels.launch(Kernel.RMS_NORM, n, 1, 1, normThreads(cols), 1, x, weight, y, cols, eps);
     }
 
+    /** The widest row the quantizing norms take (they hold a row in registers: 16 values per thread). */
+    public static final int NORM_Q8_MAX_COLS = 16384;
+
     /** rmsNorm that also writes y's q8_1 form into xq (cols a multiple of 32), for the matvecs that read y. */
     public void rmsNormQ8(long x, long weight, long y, Q8Input xq, int n, int cols, float eps) {
-        if (cols % 32 != 0) throw new IllegalArgumentException("q8_1 needs rows of a multiple of 32, got " + cols);
+        checkNormQ8(cols);
         kernels.launch(Kernel.RMS_NORM_Q8, n, 1, 1, normThreads(cols), 1, x, weight, y, xq.quants(), xq.scales(), cols, eps);
     }
 
     /** sum = a + b (the residual stream, kept), then rmsNormQ8 of sum: one launch instead of two. */
     public void addRmsNormQ8(long a, long b, long sum, long weight, long y, Q8Input xq, int n, int cols, float eps) {
-        if (cols % 32 != 0) throw new IllegalArgumentException("q8_1 needs rows of a multiple of 32, got " + cols);
+        checkNormQ8(cols);
         kernels.launch(Kernel.ADD_RMS_NORM_Q8, n, 1, 1, normThreads(cols), 1, a, b, sum, weight, y, xq.quants(), xq.scales(), cols, eps);
+    }
+
+    private static void checkNormQ8(int cols) {
+        if (cols % 32 != 0 || cols > NORM_Q8_MAX_COLS)
+            throw new IllegalArgumentException("the quantizing norm needs rows of a multiple of 32 up to " + NORM_Q8_MAX_COLS + " values, got " + cols);
     }
 
     /** Ropes q [n][nHead*hd] and k [n][nKv*hd] in place at positions pos[0]+t and stores k, v (f16) at those cache rows. */

@@ -291,7 +291,7 @@ public final class CudaDeviceOps implements DeviceOps {
     @Override
     public void rmsNorm(Act x, Weight w, float eps, int tokens, int group, Act out) {
         long wv = vector(w);
-        boolean quantize = group == x.width() && group % 32 == 0 && tokens < GEMM_MIN_TOKENS;
+        boolean quantize = group == x.width() && group % 32 == 0 && group <= CudaBackend.NORM_Q8_MAX_COLS && tokens < GEMM_MIN_TOKENS;
         HeldLaunches.Add sum = quantize ? held.takeAdd(a(x).address(), (long) tokens * group) : null;
         begin(tokens);
         wrote(out);

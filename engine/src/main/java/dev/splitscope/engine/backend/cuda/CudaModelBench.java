@@ -63,8 +63,8 @@ public final class CudaModelBench {
                 run.forward(prompt, 0);  // uploads the weights, creates cuBLAS, loads everything
                 double loadS = (System.nanoTime() - t0) / 1e9;
                 double ppMs = best(() -> run.forward(prompt, 0), 3);
-                for (int i = 0; i < 64; i++) run.forwardGreedy(new int[] {prompt[i]}, i);  // warm-up: decode graphs, the JIT
-                for (int i = 0; i < 16; i++) run.forward(new int[] {prompt[i]}, i);
+                for (int i = 0; i < 64; i++) run.forwardGreedy(new int[] {prompt[i % pp]}, i);  // warm-up: decode graphs, the JIT
+                for (int i = 0; i < 16; i++) run.forward(new int[] {prompt[i % pp]}, i);
                 long t1 = System.nanoTime();
                 int next = prompt[0];
                 for (int i = 0; i < tg; i++) next = run.forwardGreedy(new int[] {next}, i);

@@ -72,9 +72,26 @@ class CudaOpsTest {
         }
     }
 
+    /** A vocabulary-sized row, read from an aligned and an unaligned start, with a tail that is not a whole float4. */
     @Test
-    void fusedQuantizationEqualsTheSeparateKernels() {
-        int n = 2, cols = 4096;
+    void argmaxOfALongRowFromAnyStart() {
+        int cols = 128256 + 3;
+        float[] x = random(r, cols + 1, 4f);
+        try (DeviceBuffer dx = DeviceBuffer.of(x); DeviceBuffer out = DeviceBuffer.allocate(8)) {
+            for (int start = 0; start < 2; start++) {
+                int best = start;
+                for (int c = start; c < start + cols; c++) if (x[c] > x[best]) best = c;
+                gpu.argmaxPair(dx.address() + 4L * start, cols, out.address());
+                assertEquals(best - start, Float.floatToRawIntBits(out.downloadFloats(4, 1)[0]), "argmax index from start " + start);
+                assertEquals(x[best], out.downloadFloats(0, 1)[0], "argmax value from start " + start);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2080, 4096, 16384})  // rows of 2, 4 and 16 values per thread
+    void fusedQuantizationEqualsTheSeparateKernels(int cols) {
+        int n = 2;
         float[] x = random(r, n * cols, 2f), w = random(r, cols, 1f), u = random(r, n * cols, 1f);
         try (DeviceBuffer dx = DeviceBuffer.of(x); DeviceBuffer dw = DeviceBuffer.of(w); DeviceBuffer du = DeviceBuffer.of(u);
              DeviceBuffer y1 = DeviceBuffer.allocate(4L * n * cols); DeviceBuffer y2 = DeviceBuffer.allocate(4L * n * cols);
