@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Chooses the device-side all-reduce for a group of CUDA devices. AUTO: NCCL when every rank has its own GPU, the
- * reduce type is f32 and libnccl loads; peer reads when all ranks share one GPU; otherwise none, and the executor
- * reduces through the host. Peer reads across distinct GPUs run only when asked for (--reduce-path peer): on two
- * H200s they gave the right tokens for stories260K, but a 70B benchmark did not finish (docs/BENCHMARKS.md).
+ * Chooses the device-side all-reduce for a group of CUDA devices. AUTO: peer reads when every rank's GPU can reach
+ * every other's (logical devices of one GPU always can); else NCCL when every rank has its own GPU, the reduce type
+ * is f32 and libnccl loads; otherwise none, and the executor reduces through the host. On two H200s (NVLink) the
+ * peer path was the faster of the two for both decode and prompts (docs/BENCHMARKS.md).
  */
 final class CudaCollectives {
     static final int MAX_PEER_RANKS = 8;
@@ -37,8 +37,13 @@ final class CudaCollectives {
             default -> throw new IllegalArgumentException("reduce type " + reduceType + " is not one of f32, f16, bf16");
         };
         long gpus = ranks.stream().mapToInt(r -> r.backend().device().ordinal()).distinct().count();
+        boolean reachable = ranks.size() <= MAX_PEER_RANKS && ranks.stream().allMatch(a ->
+                ranks.stream().allMatch(b -> a.backend().device().canAccessPeer(b.backend().device())));
+        if (path == ReducePath.PEER && !reachable)
+            throw new IllegalArgumentException("the peer reduce path needs at most " + MAX_PEER_RANKS + " ranks whose GPUs can all reach each other");
+        if (reachable && path != ReducePath.NCCL) return new PeerAllReduce(ranks, type);
         List<String> why = new ArrayList<>();
-        if (path == ReducePath.NCCL || path == ReducePath.AUTO && gpus == ranks.size() && type == 0) {
+        if (path == ReducePath.NCCL || gpus == ranks.size() && type == 0) {
             String refusal = gpus < ranks.size() ? "NCCL needs one GPU per rank (" + ranks.size() + " ranks on " + gpus + " GPU(s))"
                     : type != 0 ? "the NCCL path reduces in f32 only (reduce type " + reduceType + ")" : null;
             Optional<Nccl> nccl = refusal == null ? Nccl.load(why) : Optional.empty();
@@ -53,11 +58,6 @@ final class CudaCollectives {
                 throw new IllegalArgumentException(refusal != null ? refusal : "NCCL is not available (tried " + why + ")");
             }
         }
-        boolean reachable = ranks.size() <= MAX_PEER_RANKS && ranks.stream().allMatch(a ->
-                ranks.stream().allMatch(b -> a.backend().device().canAccessPeer(b.backend().device())));
-        if (reachable && (path == ReducePath.PEER || gpus == 1)) return new PeerAllReduce(ranks, type);
-        if (path == ReducePath.PEER)
-            throw new IllegalArgumentException("the peer reduce path needs at most " + MAX_PEER_RANKS + " ranks whose GPUs can all reach each other");
         return null;
     }
 }
