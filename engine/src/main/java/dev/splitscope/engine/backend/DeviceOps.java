@@ -127,7 +127,7 @@ public interface DeviceOps extends AutoCloseable {
 
     /**
      * Forgets every recorded step (a GPU destroys its CUDA graphs). A collective's communicator can only be released
-     * once no recorded step holds its work, so the executor calls this before closing or aborting one.
+     * once no recorded step holds its work, so the executor calls this before closing one.
      */
     default void forgetSteps() {}
 

@@ -163,6 +163,8 @@ public final class Executor implements AutoCloseable {
                 try {
                     marks[d] = await(fs.get(d));
                 } catch (RuntimeException e) {
+                    // an interrupted caller is no failed device: the step ends on the devices and the run stays usable
+                    if (Thread.currentThread().isInterrupted()) throw e;
                     rankFailed(d, e);
                 }
             }

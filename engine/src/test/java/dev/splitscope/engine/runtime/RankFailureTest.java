@@ -17,10 +17,9 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,15 +35,15 @@ class RankFailureTest {
     static final class BarrierCollective implements Collective {
         final List<DeviceOps> ranks;
         final DeviceOps.Act[] parts;
-        final CyclicBarrier barrier;
         final AtomicInteger calls = new AtomicInteger();
         final int failingRank, failAt;
         volatile boolean aborted;
+        private int arrived;
+        private long generation;
 
         BarrierCollective(List<DeviceOps> ranks, int failingRank, int failAt) {
             this.ranks = ranks;
             this.parts = new DeviceOps.Act[ranks.size()];
-            this.barrier = new CyclicBarrier(ranks.size());
             this.failingRank = failingRank;
             this.failAt = failAt;
         }
@@ -68,18 +67,30 @@ class RankFailureTest {
             ranks.get(rank).upload(sum, tokens, dst);
         }
 
-        private void await() {
-            try {
-                barrier.await();
-            } catch (InterruptedException | BrokenBarrierException e) {
-                throw new IllegalStateException(aborted ? "released by the abort" : "barrier broken", e);
+        /** Waits for every rank, with no timeout of its own: only all ranks arriving, or the abort, end the wait. */
+        private synchronized void await() {
+            long mine = generation;
+            if (++arrived == ranks.size()) {
+                arrived = 0;
+                generation++;
+                notifyAll();
+                return;
             }
+            while (mine == generation && !aborted) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
+            }
+            if (mine == generation) throw new IllegalStateException("released by the abort");
         }
 
         @Override
-        public void abort() {
+        public synchronized void abort() {
             aborted = true;
-            barrier.reset();
+            notifyAll();
         }
 
         @Override
@@ -98,19 +109,24 @@ class RankFailureTest {
         });
     }
 
+    /** Two CPU devices whose collective is a barrier collective; rank {@code failingRank} fails at reduction failAt. */
+    private static ModelRun open(GgufFile f, BarrierCollective[] made, int failingRank, int failAt) {
+        var arch = Architectures.forName(f.architecture());
+        ModelSpec s = arch.readSpec(f.metadata(), 512).withTiedOutput(false);
+        List<DeviceOps> devs = new ArrayList<>();
+        for (int i = 0; i < 2; i++)
+            devs.add(withCollective(new CpuDeviceOps("cpu:" + i, 1), () -> made[0] = new BarrierCollective(devs, failingRank, failAt)));
+        DeviceShard[] shards = new DeviceShard[2];
+        for (int i = 0; i < 2; i++)
+            shards[i] = new DeviceShard(i, half(s.nHead(), i), half(s.nHeadKv(), i), false, half(s.nFf(), i), half(s.nFfExp(), i), half(s.nVocab(), i));
+        return new ModelRun(f, arch.buildGraph(s), new Layout(true, shards, null), devs, 64, 16, ReduceType.F32, QuantType.F32);
+    }
+
     @Test
     void aFailingRankReleasesItsPeerAndVoidsTheRun() throws Exception {
         try (GgufFile f = GgufFile.open(TestModels.file("stories260K.gguf"))) {
-            var arch = Architectures.forName(f.architecture());
-            ModelSpec s = arch.readSpec(f.metadata(), 512).withTiedOutput(false);
-            List<DeviceOps> devs = new ArrayList<>();
             BarrierCollective[] made = new BarrierCollective[1];
-            for (int i = 0; i < 2; i++)
-                devs.add(withCollective(new CpuDeviceOps("cpu:" + i, 1), () -> made[0] = new BarrierCollective(devs, 1, 3)));
-            DeviceShard[] shards = new DeviceShard[2];
-            for (int i = 0; i < 2; i++)
-                shards[i] = new DeviceShard(i, half(s.nHead(), i), half(s.nHeadKv(), i), false, half(s.nFf(), i), half(s.nFfExp(), i), half(s.nVocab(), i));
-            ModelRun run = new ModelRun(f, arch.buildGraph(s), new Layout(true, shards, null), devs, 64, 16, ReduceType.F32, QuantType.F32);
+            ModelRun run = open(f, made, 1, 3);
             assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
                 IllegalStateException e = assertThrows(IllegalStateException.class, () -> run.forward(new int[] {1, 2, 3}, 0));
                 assertTrue(e.getMessage().startsWith("cpu:1 failed in a tensor-parallel step: injected fault"), e.getMessage());
@@ -121,6 +137,24 @@ class RankFailureTest {
                 assertTrue(again.getMessage().contains("void after an earlier failure"), again.getMessage());
                 run.close();
             }, "a rank failure must not leave its peer (or close) waiting");
+        }
+    }
+
+    /** A caller interrupted while the devices run a step (a Java cell stopped by the user) fails no device. */
+    @Test
+    void anInterruptedCallerLeavesTheRunUsable() throws Exception {
+        try (GgufFile f = GgufFile.open(TestModels.file("stories260K.gguf"))) {
+            BarrierCollective[] made = new BarrierCollective[1];
+            try (ModelRun run = open(f, made, -1, 0)) {
+                int[] prompt = {1, 2, 3};
+                float[] want = run.forward(prompt, 0);
+                Thread.currentThread().interrupt();
+                assertThrows(IllegalStateException.class, () -> run.forward(prompt, 0));
+                assertTrue(Thread.interrupted(), "the caller keeps its interrupt");
+                assertTrue(!made[0].aborted, "an interrupt aborts nothing");
+                // (not bit for bit: once C2 compiles the Vector API kernels, their lane sums may round differently)
+                assertArrayEquals(want, run.forward(prompt, 0), 1e-4f, "the next step gives the same logits");
+            }
         }
     }
 

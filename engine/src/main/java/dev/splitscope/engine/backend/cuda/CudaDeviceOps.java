@@ -388,6 +388,7 @@ public final class CudaDeviceOps implements DeviceOps {
             throw new IllegalArgumentException(name + ": rope of " + heads + "x" + headDim + " over a row of " + x.width());
         setPos(pos0);
         long factors = freqFactors == null ? 0L : vector(freqFactors);
+        // as begin(), but what is held stays: a q rope waits there for its k rope
         gpu.device().makeCurrent();
         group.flush();
         gpu.setDeferred(GRAPHS && tokens == 1);
@@ -405,15 +406,12 @@ public final class CudaDeviceOps implements DeviceOps {
             if (kvOf[i] != i / (nHead / nKv))
                 throw new UnsupportedOperationException(name + ": query head " + i + " uses kv head " + kvOf[i] + "; the CUDA attention needs contiguous GQA groups");
         setPos(pos0);
-        HeldLaunches.Rope[] qk = held.takeRopes(a(q).address(), nHead, a(k).address(), nKv);
-        begin(tokens);
-        if (qk != null && qk[0].headDim() == headDim) {  // rotate q and k and write the cache in one launch
-            HeldLaunches.Rope r = qk[0];
+        HeldLaunches.Rope r = held.takeRopes(a(q).address(), nHead, a(k).address(), nKv, headDim);
+        begin(tokens);  // runs any rope not taken
+        if (r != null) {  // rotate q and k and write the cache in one launch
             gpu.ropeKv(a(q).address(), a(k).address(), a(v).address(), cache.k(layer), cache.v(layer), stepInputs.address(), tokens,
                     nHead, nKv, headDim, r.ropeDim(), r.neox(), r.theta(), r.factors());
         } else {
-            if (qk != null) for (HeldLaunches.Rope r : qk) held.hold(r);
-            held.flush();
             gpu.ropeKv(0L, a(k).address(), a(v).address(), cache.k(layer), cache.v(layer), stepInputs.address(), tokens, 0, nKv, headDim, 0, false, 1f, 0L);
         }
         // decode uses a fixed split count (extra splits exit at once) so that every step has the same graph

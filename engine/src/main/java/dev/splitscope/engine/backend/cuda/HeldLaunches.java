@@ -50,13 +50,16 @@ final class HeldLaunches {
         return a;
     }
 
-    /** The held ropes of exactly q (qHeads) and k (kHeads), taken out as {q, k}; null otherwise. */
-    Rope[] takeRopes(long q, int qHeads, long k, int kHeads) {
+    /**
+     * Takes out the held ropes when they are exactly those of q (qHeads) and k (kHeads), both of headDim, and returns
+     * their shared angles; null otherwise (they stay held).
+     */
+    Rope takeRopes(long q, int qHeads, long k, int kHeads, int headDim) {
         if (add != null || ropes.size() != 2) return null;
         Rope rq = ropes.get(0).x() == q ? ropes.get(0) : ropes.get(1), rk = rq == ropes.get(0) ? ropes.get(1) : ropes.get(0);
-        if (rq.x() != q || rq.heads() != qHeads || rk.x() != k || rk.heads() != kHeads) return null;
+        if (rq.x() != q || rq.heads() != qHeads || rk.x() != k || rk.heads() != kHeads || rq.headDim() != headDim) return null;
         ropes.clear();
-        return new Rope[] {rq, rk};
+        return rq;
     }
 
     /** Launches whatever is held, in order (the caller has made the device current). */
