@@ -39,18 +39,29 @@ __device__ __forceinline__ void norm_q8_store(const float* v, const float* wv, f
     }
 }
 
-extern "C" __global__ void rms_norm_q8(const float* __restrict__ x, const float* __restrict__ w, float* __restrict__ y,
-                                       i8* __restrict__ xq, float2* __restrict__ xds, int cols, float eps) {
-    i64 base = (i64) blockIdx.x * cols;
-    float v[MAX_PER_THREAD], wv[MAX_PER_THREAD], ss = 0.f;
+// Loads this thread's values of the row at base (a + b, also stored to s, with ADD) and their weights, and returns
+// their sum of squares.
+template <bool ADD>
+__device__ __forceinline__ float load_row(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ s,
+                                          const float* __restrict__ w, i64 base, int cols, float* v, float* wv) {
+    float ss = 0.f;
 #pragma unroll
     for (int k = 0; k < MAX_PER_THREAD; k++) {
         int c = threadIdx.x + k * blockDim.x;
         if (c >= cols) break;
-        v[k] = x[base + c];
+        v[k] = ADD ? a[base + c] + b[base + c] : a[base + c];
+        if (ADD) s[base + c] = v[k];
         wv[k] = w[c];
         ss += v[k] * v[k];
     }
+    return ss;
+}
+
+extern "C" __global__ void rms_norm_q8(const float* __restrict__ x, const float* __restrict__ w, float* __restrict__ y,
+                                       i8* __restrict__ xq, float2* __restrict__ xds, int cols, float eps) {
+    i64 base = (i64) blockIdx.x * cols;
+    float v[MAX_PER_THREAD], wv[MAX_PER_THREAD];
+    float ss = load_row<false>(x, nullptr, nullptr, w, base, cols, v, wv);
     norm_q8_store(v, wv, ss, base, y, xq, xds, cols, eps);
 }
 
@@ -60,15 +71,7 @@ extern "C" __global__ void add_rms_norm_q8(const float* __restrict__ a, const fl
                                            const float* __restrict__ w, float* __restrict__ y, i8* __restrict__ xq,
                                            float2* __restrict__ xds, int cols, float eps) {
     i64 base = (i64) blockIdx.x * cols;
-    float v[MAX_PER_THREAD], wv[MAX_PER_THREAD], ss = 0.f;
-#pragma unroll
-    for (int k = 0; k < MAX_PER_THREAD; k++) {
-        int c = threadIdx.x + k * blockDim.x;
-        if (c >= cols) break;
-        v[k] = a[base + c] + b[base + c];
-        s[base + c] = v[k];
-        wv[k] = w[c];
-        ss += v[k] * v[k];
-    }
+    float v[MAX_PER_THREAD], wv[MAX_PER_THREAD];
+    float ss = load_row<true>(a, b, s, w, base, cols, v, wv);
     norm_q8_store(v, wv, ss, base, y, xq, xds, cols, eps);
 }
