@@ -4,8 +4,7 @@ import dev.splitscope.engine.backend.Collective;
 import dev.splitscope.engine.backend.DeviceOps;
 
 import java.util.List;
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Phaser;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -19,12 +18,13 @@ import java.util.concurrent.TimeoutException;
  */
 abstract class DeviceAllReduce implements Collective {
     final List<CudaDeviceOps> ranks;
-    private final CyclicBarrier barrier;
+    /** The host rendezvous; terminated by {@link #abort}, which releases every waiter, late arrivals included. */
+    private final Phaser meeting;
     private volatile boolean aborted;
 
     DeviceAllReduce(List<CudaDeviceOps> ranks) {
         this.ranks = ranks;
-        this.barrier = new CyclicBarrier(ranks.size());
+        this.meeting = new Phaser(ranks.size());
     }
 
     @Override
@@ -45,7 +45,7 @@ abstract class DeviceAllReduce implements Collective {
     @Override
     public final void abort() {
         aborted = true;
-        barrier.reset();  // host threads waiting at a rendezvous give up
+        meeting.forceTermination();  // host threads waiting at a rendezvous, or coming to one, give up
         releaseDevices();
     }
 
@@ -56,18 +56,21 @@ abstract class DeviceAllReduce implements Collective {
         return aborted;
     }
 
-    /** Waits until every rank has reached this point (a rank whose host thread failed breaks it after 60 s). */
+    /**
+     * Waits until every rank has reached this point. Ends at once when the collective is aborted (a rank failed), and
+     * after 60 s when a peer never comes.
+     */
     final void rendezvous(int rank) {
+        int phase;
         try {
-            barrier.await(60, TimeUnit.SECONDS);
+            phase = meeting.awaitAdvanceInterruptibly(meeting.arrive(), 60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            barrier.reset();
             throw new IllegalStateException("rank " + rank + " was interrupted while waiting for the other ranks of an all-reduce", e);
-        } catch (BrokenBarrierException | TimeoutException e) {
-            barrier.reset();
-            throw new IllegalStateException("rank " + rank + ": the other ranks did not reach the all-reduce (one of them failed?)", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("rank " + rank + ": the other ranks did not reach the all-reduce in 60 s (one of them failed?)", e);
         }
+        if (phase < 0) throw new IllegalStateException("rank " + rank + ": the all-reduce was aborted after another rank failed");
     }
 
     @Override
