@@ -10,10 +10,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Chooses the device-side all-reduce for a group of CUDA devices. AUTO: peer reads when every rank's GPU can reach
- * every other's (logical devices of one GPU always can); else NCCL when every rank has its own GPU, the reduce type
- * is f32 and libnccl loads; otherwise none, and the executor reduces through the host. On two H200s (NVLink) the
- * peer path was the faster of the two for both decode and prompts (docs/BENCHMARKS.md).
+ * Chooses the device-side all-reduce for a group of CUDA devices. AUTO takes peer reads on one GPU (logical devices)
+ * and between two GPUs that reach each other: on two H200s over NVLink they beat NCCL for decode and prompts
+ * (docs/BENCHMARKS.md). From three GPUs on it takes NCCL (f32, libnccl present): the one-shot peer sum moves p-1
+ * partials into every rank, a ring 2(p-1)/p, which tells for prompt-sized reductions. Peer reads again where NCCL
+ * is missing; otherwise none, and the executor reduces through the host.
  */
 final class CudaCollectives {
     static final int MAX_PEER_RANKS = 8;
@@ -41,7 +42,8 @@ final class CudaCollectives {
                 ranks.stream().allMatch(b -> a.backend().device().canAccessPeer(b.backend().device())));
         if (path == ReducePath.PEER && !reachable)
             throw new IllegalArgumentException("the peer reduce path needs at most " + MAX_PEER_RANKS + " ranks whose GPUs can all reach each other");
-        if (reachable && path != ReducePath.NCCL) return new PeerAllReduce(ranks, type);
+        boolean peerFirst = gpus == 1 || ranks.size() == 2;
+        if (reachable && (path == ReducePath.PEER || path == ReducePath.AUTO && peerFirst)) return new PeerAllReduce(ranks, type);
         List<String> why = new ArrayList<>();
         if (path == ReducePath.NCCL || gpus == ranks.size() && type == 0) {
             String refusal = gpus < ranks.size() ? "NCCL needs one GPU per rank (" + ranks.size() + " ranks on " + gpus + " GPU(s))"
@@ -58,6 +60,6 @@ final class CudaCollectives {
                 throw new IllegalArgumentException(refusal != null ? refusal : "NCCL is not available (tried " + why + ")");
             }
         }
-        return null;
+        return reachable && path == ReducePath.AUTO ? new PeerAllReduce(ranks, type) : null;
     }
 }
