@@ -6,6 +6,7 @@ import dev.splitscope.kernel.spi.MagicContext;
 import dev.splitscope.kernel.spi.MagicException;
 import dev.splitscope.kernel.spi.PicocliMagic;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -23,8 +24,8 @@ public final class BenchMagic extends PicocliMagic<BenchMagic.Options> {
 
     @Command(name = "bench", description = "Measure prompt processing (pp) and token generation (tg) speed, as llama-bench does; interruptible.")
     static final class Options {
-        @Option(names = "--model", paramLabel = "NAME", description = "The model (default: the last loaded).")
-        String model;
+        @Mixin
+        ModelChoice model = new ModelChoice();
 
         @Option(names = {"-p", "--prompt-tokens"}, defaultValue = "64", paramLabel = "P", description = "Prompt tokens for pp (default ${DEFAULT-VALUE}).")
         int pp;
@@ -34,11 +35,6 @@ public final class BenchMagic extends PicocliMagic<BenchMagic.Options> {
 
         @Option(names = {"-r", "--repetitions"}, defaultValue = "3", paramLabel = "R", description = "Repetitions (default ${DEFAULT-VALUE}).")
         int reps;
-    }
-
-    @Override
-    public String name() {
-        return "bench";
     }
 
     @Override
@@ -53,7 +49,7 @@ public final class BenchMagic extends PicocliMagic<BenchMagic.Options> {
 
     @Override
     protected void execute(MagicContext ctx, Options o, String body) {
-        LoadedModel m = LoadedModels.of(ctx).get(o.model);
+        LoadedModel m = o.model.of(ctx);
         ModelRun run = m.run();
         if (o.pp == 0 && o.tg == 0)
             throw new MagicException("%bench: -p 0 and -n 0 leave nothing to measure.", "Give -p (prompt tokens) or -n (generated tokens) above 0.");

@@ -23,8 +23,8 @@ public final class ChatMagic extends PicocliMagic<ChatMagic.Options> {
 
     @Command(name = "chat", description = "Send the cell body as a user message, formatted with the model's chat template; the reply streams into the cell. The conversation is kept per model until --reset.")
     static final class Options {
-        @Option(names = "--model", paramLabel = "NAME", description = "The model (default: the last loaded).")
-        String model;
+        @Mixin
+        ModelChoice model = new ModelChoice();
 
         @Option(names = "--system", paramLabel = "TEXT", description = "Set the system message (starts a new conversation).")
         String system;
@@ -34,11 +34,6 @@ public final class ChatMagic extends PicocliMagic<ChatMagic.Options> {
 
         @Mixin
         SamplingOptions sampling = new SamplingOptions();
-    }
-
-    @Override
-    public String name() {
-        return "chat";
     }
 
     @Override
@@ -61,8 +56,8 @@ public final class ChatMagic extends PicocliMagic<ChatMagic.Options> {
     protected void execute(MagicContext ctx, Options o, String body) {
         Streamer.params("chat", o.sampling, true, true); // bad sampling values are reported before anything else
         LoadedModels models = LoadedModels.of(ctx);
-        LoadedModel m = models.get(o.model);
-        String key = "splitscope.chat." + models.nameOf(o.model);
+        LoadedModel m = models.get(o.model.name);
+        String key = "splitscope.chat." + models.nameOf(o.model.name);
         List<ChatMessage> conversation = (List<ChatMessage>) ctx.state().computeIfAbsent(key, k -> new ArrayList<ChatMessage>());
         if (o.reset || o.system != null) conversation.clear();
         if (o.system != null) conversation.add(new ChatMessage("system", o.system));

@@ -10,6 +10,7 @@ import dev.splitscope.kernel.spi.MagicContext;
 import dev.splitscope.kernel.spi.PicocliMagic;
 import dev.splitscope.kernel.views.PlanTables;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.List;
@@ -22,16 +23,11 @@ public final class CommMagic extends PicocliMagic<CommMagic.Options> {
 
     @Command(name = "comm", description = "Show the communication of one decoding step: every reduce, gather or copy, its bytes and its estimated time on a link.")
     static final class Options {
-        @Option(names = "--model", paramLabel = "NAME", description = "The model (default: the last loaded).")
-        String model;
+        @Mixin
+        ModelChoice model = new ModelChoice();
 
         @Option(names = "--link", paramLabel = "NAME", description = "nvlink, pcie, nvlink3, pcie5, host, ... (default: the devices' own).")
         String link;
-    }
-
-    @Override
-    public String name() {
-        return "comm";
     }
 
     @Override
@@ -46,7 +42,7 @@ public final class CommMagic extends PicocliMagic<CommMagic.Options> {
 
     @Override
     protected void execute(MagicContext ctx, Options o, String body) {
-        LoadedModel m = LoadedModels.of(ctx).get(o.model);
+        LoadedModel m = o.model.of(ctx);
         Plan plan = m.plan();
         if (o.link != null) {
             LinkSpec link;

@@ -17,11 +17,6 @@ public final class DebugMagic extends PicocliMagic<DebugMagic.Options> {
     }
 
     @Override
-    public String name() {
-        return "debug";
-    }
-
-    @Override
     public String summary() {
         return "on|off: Java stack traces in magic errors";
     }

@@ -19,11 +19,6 @@ public final class DevicesMagic extends PicocliMagic<DevicesMagic.Options> {
     }
 
     @Override
-    public String name() {
-        return "devices";
-    }
-
-    @Override
     public String summary() {
         return "backends and physical devices with memory; why a backend is unavailable";
     }

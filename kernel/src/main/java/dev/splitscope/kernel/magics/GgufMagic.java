@@ -32,11 +32,6 @@ public final class GgufMagic extends PicocliMagic<GgufMagic.Options> {
     }
 
     @Override
-    public String name() {
-        return "gguf";
-    }
-
-    @Override
     public String summary() {
         return "GGUF header as tables: summary, --meta metadata, --tensors tensor directory";
     }

@@ -17,11 +17,6 @@ public final class HelpMagic extends PicocliMagic<HelpMagic.Options> {
     }
 
     @Override
-    public String name() {
-        return "help";
-    }
-
-    @Override
     public String summary() {
         return "how to use the kernel; %help NAME shows one magic's options";
     }

@@ -32,11 +32,6 @@ public final class LoadMagic extends PicocliMagic<LoadMagic.Options> {
     }
 
     @Override
-    public String name() {
-        return "load";
-    }
-
-    @Override
     public String summary() {
         return "load a GGUF model onto cpu:N or cuda devices (--split none|layer|graph)";
     }

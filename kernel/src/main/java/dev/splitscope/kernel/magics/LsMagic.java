@@ -13,11 +13,6 @@ public final class LsMagic extends PicocliMagic<LsMagic.Options> {
     }
 
     @Override
-    public String name() {
-        return "lsmagic";
-    }
-
-    @Override
     public String summary() {
         return "list all magics";
     }

@@ -19,11 +19,6 @@ public final class ModelsMagic extends PicocliMagic<ModelsMagic.Options> {
     }
 
     @Override
-    public String name() {
-        return "models";
-    }
-
-    @Override
     public String summary() {
         return "list the loaded models";
     }

@@ -6,6 +6,7 @@ import dev.splitscope.kernel.spi.MagicException;
 import dev.splitscope.kernel.spi.PicocliMagic;
 import dev.splitscope.kernel.views.PlanTables;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tech.tablesaw.api.Table;
 
@@ -14,19 +15,14 @@ public final class PlacementMagic extends PicocliMagic<PlacementMagic.Options> {
 
     @Command(name = "placement", description = "Show the loaded model's tensor placement: one row per tensor and device, with its sharding (Replicate / Shard(dim) / Partial(dim)), range and bytes.")
     static final class Options {
-        @Option(names = "--model", paramLabel = "NAME", description = "The model (default: the last loaded).")
-        String model;
+        @Mixin
+        ModelChoice model = new ModelChoice();
 
         @Option(names = "--layer", paramLabel = "L", description = "Only layer L.")
         Integer layer;
 
         @Option(names = "--device", paramLabel = "D", description = "Only device D.")
         Integer device;
-    }
-
-    @Override
-    public String name() {
-        return "placement";
     }
 
     @Override
@@ -41,7 +37,7 @@ public final class PlacementMagic extends PicocliMagic<PlacementMagic.Options> {
 
     @Override
     protected void execute(MagicContext ctx, Options o, String body) {
-        Plan plan = LoadedModels.of(ctx).get(o.model).plan();
+        Plan plan = o.model.of(ctx).plan();
         // an out-of-range filter would show an empty table, which reads as "nothing is placed there"
         if (o.layer != null && (o.layer < 0 || o.layer >= plan.spec().nLayer()))
             throw new MagicException("%placement: there is no layer " + o.layer + "; the model has layers 0.." + (plan.spec().nLayer() - 1) + ".",

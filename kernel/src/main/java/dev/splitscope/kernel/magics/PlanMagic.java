@@ -37,11 +37,6 @@ public final class PlanMagic extends PicocliMagic<PlanMagic.Options> {
     }
 
     @Override
-    public String name() {
-        return "plan";
-    }
-
-    @Override
     public String summary() {
         return "plan a model file or preset on real or hypothetical devices (tables + charts, no weights loaded)";
     }

@@ -19,11 +19,6 @@ public final class PluginMagic extends PicocliMagic<PluginMagic.Options> {
     }
 
     @Override
-    public String name() {
-        return "plugin";
-    }
-
-    @Override
     public String summary() {
         return "load a plugin jar (magics, renderers, imports) at run time";
     }

@@ -16,19 +16,14 @@ public final class PromptMagic extends PicocliMagic<PromptMagic.Options> {
 
     @Command(name = "prompt", description = "Complete the text in the cell body with a loaded model, streaming the tokens into the output. The stop button interrupts it; the text so far stays.")
     static final class Options {
-        @Option(names = "--model", paramLabel = "NAME", description = "The model (default: the last loaded).")
-        String model;
+        @Mixin
+        ModelChoice model = new ModelChoice();
 
         @Option(names = "--special", description = "Recognise special tokens written in the prompt, e.g. <|im_start|>.")
         boolean special;
 
         @Mixin
         SamplingOptions sampling = new SamplingOptions();
-    }
-
-    @Override
-    public String name() {
-        return "prompt";
     }
 
     @Override
@@ -57,7 +52,7 @@ public final class PromptMagic extends PicocliMagic<PromptMagic.Options> {
         if (prompt.isEmpty())
             throw new MagicException("%%prompt needs a prompt: the cell body is empty.", "Write the text to complete below the %%prompt line.");
         GenerateParams params = Streamer.params("prompt", o.sampling, true, o.special);
-        LoadedModel m = LoadedModels.of(ctx).get(o.model);
+        LoadedModel m = o.model.of(ctx);
         GenerationResult r = Streamer.run(ctx, "prompt", m, prompt, prompt, params);
         ctx.bind("generation", r, GenerationResult.class);
     }

@@ -7,6 +7,7 @@ import dev.splitscope.kernel.spi.MagicException;
 import dev.splitscope.kernel.spi.PicocliMagic;
 import dev.splitscope.kernel.views.Charts;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -24,8 +25,8 @@ public final class RoutingMagic extends PicocliMagic<RoutingMagic.Options> {
 
     @Command(name = "routing", description = "Count and show which experts a MoE model's router picks: --on starts counting (from zero), then run %%prompt; %routing shows the counts per layer and expert.")
     static final class Options {
-        @Option(names = "--model", paramLabel = "NAME", description = "The model (default: the last loaded).")
-        String model;
+        @Mixin
+        ModelChoice model = new ModelChoice();
 
         @Option(names = "--on", description = "Start counting from zero (counting costs one small copy per MoE layer and step).")
         boolean on;
@@ -35,11 +36,6 @@ public final class RoutingMagic extends PicocliMagic<RoutingMagic.Options> {
 
         @Option(names = "--no-chart", description = "Leave out the heat map.")
         boolean noChart;
-    }
-
-    @Override
-    public String name() {
-        return "routing";
     }
 
     @Override
@@ -55,7 +51,7 @@ public final class RoutingMagic extends PicocliMagic<RoutingMagic.Options> {
     @Override
     protected void execute(MagicContext ctx, Options o, String body) {
         if (o.on && o.off) throw new MagicException("%routing: --on and --off contradict each other.", "Give one of them.");
-        LoadedModel m = LoadedModels.of(ctx).get(o.model);
+        LoadedModel m = o.model.of(ctx);
         if (!m.spec().isMoe())
             throw new MagicException("%routing: " + m.name() + " is a dense model: it has no experts to route to.",
                     "Load a MoE model (e.g. stories260K-moe4-split-all4.gguf or a Mixtral/Qwen3-MoE GGUF).");

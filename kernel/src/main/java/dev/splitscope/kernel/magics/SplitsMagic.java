@@ -5,20 +5,15 @@ import dev.splitscope.kernel.spi.MagicContext;
 import dev.splitscope.kernel.spi.PicocliMagic;
 import dev.splitscope.kernel.views.RunTables;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code %splits}: the scheduler's graph splits of the loaded model. */
 public final class SplitsMagic extends PicocliMagic<SplitsMagic.Options> {
 
     @Command(name = "splits", description = "Show the graph splits: each split's device and node range, the activations it receives (bytes per token) and how it ends (reduce / concat / copy / none). Splits of one group run at the same time.")
     static final class Options {
-        @Option(names = "--model", paramLabel = "NAME", description = "The model (default: the last loaded).")
-        String model;
-    }
-
-    @Override
-    public String name() {
-        return "splits";
+        @Mixin
+        ModelChoice model = new ModelChoice();
     }
 
     @Override
@@ -33,7 +28,7 @@ public final class SplitsMagic extends PicocliMagic<SplitsMagic.Options> {
 
     @Override
     protected void execute(MagicContext ctx, Options o, String body) {
-        LoadedModel m = LoadedModels.of(ctx).get(o.model);
+        LoadedModel m = o.model.of(ctx);
         ctx.out().println("partial sums meet: " + m.run().reducePath());
         TableOutput.show(ctx, RunTables.splits(m.run().splits(), m.run().graph(), m.run().deviceNames()), "splits");
     }

@@ -7,7 +7,7 @@ import dev.splitscope.kernel.spi.PicocliMagic;
 import dev.splitscope.kernel.views.Charts;
 import dev.splitscope.kernel.views.RunTables;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 import java.util.List;
 
@@ -16,13 +16,8 @@ public final class TimingsMagic extends PicocliMagic<TimingsMagic.Options> {
 
     @Command(name = "timings", description = "Show the measured time of every split in the last forward step (compute, sync, bytes moved) and a per-device chart.")
     static final class Options {
-        @Option(names = "--model", paramLabel = "NAME", description = "The model (default: the last loaded).")
-        String model;
-    }
-
-    @Override
-    public String name() {
-        return "timings";
+        @Mixin
+        ModelChoice model = new ModelChoice();
     }
 
     @Override
@@ -37,7 +32,7 @@ public final class TimingsMagic extends PicocliMagic<TimingsMagic.Options> {
 
     @Override
     protected void execute(MagicContext ctx, Options o, String body) {
-        LoadedModel m = LoadedModels.of(ctx).get(o.model);
+        LoadedModel m = o.model.of(ctx);
         List<StepTiming> t = m.run().lastTimings();
         if (t.isEmpty()) {
             ctx.out().println("no forward step has run yet; run %%prompt first");

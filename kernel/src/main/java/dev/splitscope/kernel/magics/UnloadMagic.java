@@ -21,11 +21,6 @@ public final class UnloadMagic extends PicocliMagic<UnloadMagic.Options> {
     }
 
     @Override
-    public String name() {
-        return "unload";
-    }
-
-    @Override
     public String summary() {
         return "unload a model (or --all) and free its memory";
     }

@@ -14,6 +14,12 @@ import java.io.StringWriter;
  */
 public abstract class PicocliMagic<T> implements Magic {
 
+    /** The magic's name, written once: its options' {@code @Command} name. */
+    @Override
+    public String name() {
+        return newOptions().getClass().getAnnotation(CommandLine.Command.class).name();
+    }
+
     /** A new, unparsed options object (picocli fills its fields). */
     protected abstract T newOptions();
 
