@@ -4,15 +4,16 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.splitscope.kernel.jupyter.ItProcess.Result;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
+import static dev.splitscope.kernel.jupyter.ItProcess.ROOT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,17 +24,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * generations in mid-stream ({@code interrupt_test.py}). Runs after {@code package} (failsafe).
  */
 class KernelHardeningIT {
-    private static final Path ROOT = Path.of(System.getProperty("splitscope.root", "..")).toAbsolutePath().normalize();
     private static Path jupyterPath;
     private static Path model;
 
     @BeforeAll
     static void install() throws Exception {
-        Assumptions.assumeTrue(run(List.of("/usr/bin/python3", "-c", "import jupyter_client, nbclient, nbformat"), Map.of(), 60).exit == 0,
+        Assumptions.assumeTrue(run(List.of("/usr/bin/python3", "-c", "import jupyter_client, nbclient, nbformat"), Map.of(), 60).exit() == 0,
                 "SKIPPED: /usr/bin/python3 has no jupyter_client/nbclient; apt-get install -y jupyter-client python3-nbclient");
         Path prefix = Files.createTempDirectory("splitscope-kernelspec");
         Result install = run(List.of("bash", ROOT.resolve("install/install.sh").toString(), "--prefix", prefix.toString()), Map.of(), 600);
-        assertEquals(0, install.exit, "install.sh failed:\n" + install.output);
+        assertEquals(0, install.exit(), "install.sh failed:\n" + install.output());
         jupyterPath = prefix.resolve("share/jupyter");
         String env = System.getenv("SPLITSCOPE_TEST_MODELS");
         String models = env != null && !env.isBlank() ? env : System.getProperty("splitscope.testModels", ROOT.resolve("../shared/models").toString());
@@ -46,9 +46,9 @@ class KernelHardeningIT {
         Assumptions.assumeTrue(model != null, "SKIPPED: the shared test model stories260K.gguf is missing (set SPLITSCOPE_TEST_MODELS)");
         Result r = run(List.of("/usr/bin/python3", ROOT.resolve("kernel/src/test/python/bad_cells_test.py").toString(),
                 ROOT.resolve("notebooks/bad-cells.ipynb").toString()), Map.of("SPLITSCOPE_MODELS", model.getParent().toString()), 300);
-        System.out.println(r.output);
-        assertEquals(0, r.exit, "bad-cells checks failed:\n" + r.output);
-        assertTrue(r.output.contains("all checks passed"), r.output);
+        System.out.println(r.output());
+        assertEquals(0, r.exit(), "bad-cells checks failed:\n" + r.output());
+        assertTrue(r.output().contains("all checks passed"), r.output());
     }
 
     @Test
@@ -57,27 +57,14 @@ class KernelHardeningIT {
         if (model != null) cmd.add(model.toString());
         else System.out.println("NOTE: stories260K.gguf is missing; only the Java interrupt checks run");
         Result r = run(cmd, Map.of(), 300);
-        System.out.println(r.output);
-        assertEquals(0, r.exit, "interrupt checks failed:\n" + r.output);
-        assertTrue(r.output.contains("all checks passed"), r.output);
+        System.out.println(r.output());
+        assertEquals(0, r.exit(), "interrupt checks failed:\n" + r.output());
+        assertTrue(r.output().contains("all checks passed"), r.output());
     }
 
-    private record Result(int exit, String output) {}
-
     private static Result run(List<String> cmd, Map<String, String> env, int timeoutS) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).directory(ROOT.toFile());
-        if (jupyterPath != null) pb.environment().put("JUPYTER_PATH", jupyterPath.toString());
-        pb.environment().putAll(env);
-        Path log = Files.createTempFile("splitscope-it", ".log");
-        pb.redirectOutput(log.toFile());
-        Process p = pb.start();
-        if (!p.waitFor(timeoutS, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            return new Result(-1, "timed out after " + timeoutS + " s:\n" + Files.readString(log, StandardCharsets.UTF_8));
-        }
-        String out = Files.readString(log, StandardCharsets.UTF_8);
-        Files.deleteIfExists(log);
-        return new Result(p.exitValue(), out);
+        Map<String, String> all = new java.util.HashMap<>(env);
+        if (jupyterPath != null) all.put("JUPYTER_PATH", jupyterPath.toString());
+        return ItProcess.run(cmd, all, timeoutS);
     }
 }

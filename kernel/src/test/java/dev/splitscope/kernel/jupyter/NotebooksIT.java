@@ -7,14 +7,17 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import dev.splitscope.kernel.jupyter.ItProcess.Result;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static dev.splitscope.kernel.jupyter.ItProcess.ROOT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,20 +29,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NotebooksIT {
-    private static final Path ROOT = Path.of(System.getProperty("splitscope.root", "..")).toAbsolutePath().normalize();
     private static final String CHROMIUM = "/usr/bin/chromium";
     private static Path prefix;
     private static Path out;
 
     @BeforeAll
     static void install() throws Exception {
-        Assumptions.assumeTrue(run(List.of("/usr/bin/python3", "-c", "import nbclient, nbformat, nbconvert"), 60).exit == 0,
+        Assumptions.assumeTrue(run(List.of("/usr/bin/python3", "-c", "import nbclient, nbformat, nbconvert"), 60).exit() == 0,
                 "SKIPPED: /usr/bin/python3 has no nbclient/nbconvert; apt-get install -y python3-nbclient jupyter-nbconvert");
         prefix = Files.createTempDirectory("splitscope-notebooks");
         out = ROOT.resolve("kernel/target/notebooks");
         Files.createDirectories(out);
         Result install = run(List.of("bash", ROOT.resolve("install/install.sh").toString(), "--prefix", prefix.toString()), 600);
-        assertEquals(0, install.exit, "install.sh failed:\n" + install.output);
+        assertEquals(0, install.exit(), "install.sh failed:\n" + install.output());
     }
 
     @Test
@@ -50,9 +52,9 @@ class NotebooksIT {
                     + "look further up from notebooks/ and otherwise write synthetic models (random text, real splits)");
         Result r = run(List.of("/usr/bin/python3", ROOT.resolve("kernel/src/test/python/notebooks_test.py").toString(),
                 ROOT.resolve("notebooks").toString(), "--html-dir", out.toString()), 900);
-        System.out.println(r.output);
-        assertEquals(0, r.exit, "notebook checks failed:\n" + r.output);
-        assertTrue(r.output.contains("all notebooks passed"), r.output);
+        System.out.println(r.output());
+        assertEquals(0, r.exit(), "notebook checks failed:\n" + r.output());
+        assertTrue(r.output().contains("all notebooks passed"), r.output());
     }
 
     @Test
@@ -64,19 +66,19 @@ class NotebooksIT {
         if (!Files.isRegularFile(html)) {
             Result r = run(List.of("/usr/bin/python3", ROOT.resolve("kernel/src/test/python/notebooks_test.py").toString(),
                     ROOT.resolve("notebooks").toString(), "--only", "01", "--html-dir", out.toString()), 600);
-            assertEquals(0, r.exit, "notebook 01 failed:\n" + r.output);
+            assertEquals(0, r.exit(), "notebook 01 failed:\n" + r.output());
         }
         Path png = out.resolve("01-quickstart.png");
         Files.deleteIfExists(png);
         Result shot = chromium(List.of("--hide-scrollbars", "--window-size=1000,1400", "--screenshot=" + png), html);
-        assertEquals(0, shot.exit, shot.output);
+        assertEquals(0, shot.exit(), shot.output());
         assertTrue(Files.size(png) > 20_000, "the screenshot is nearly empty: " + Files.size(png) + " bytes");
         // What Chromium rendered, after layout: the kernel's tables with their columns.
         Result dom = chromium(List.of("--dump-dom"), html);
-        assertEquals(0, dom.exit, dom.output);
+        assertEquals(0, dom.exit(), dom.output());
         for (String s : List.of("splitscope-table", "devices of tiny", "placement (graph split)", "<th>sharding</th>",
                 "<th>ends_with</th>", "<th>kv_heads</th>", "<th>bytes_per_token</th>"))
-            assertTrue(dom.output.contains(s), "the rendered page lacks " + s);
+            assertTrue(dom.output().contains(s), "the rendered page lacks " + s);
         System.out.println("screenshot: " + png);
     }
 
@@ -84,7 +86,7 @@ class NotebooksIT {
     @Order(3)
     void quickstartRendersInTheClassicNotebookUi() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of(CHROMIUM)), "SKIPPED: " + CHROMIUM + " is missing (apt-get install -y chromium)");
-        Assumptions.assumeTrue(run(List.of("/usr/bin/python3", "-c", "import notebook"), 60).exit == 0,
+        Assumptions.assumeTrue(run(List.of("/usr/bin/python3", "-c", "import notebook"), 60).exit() == 0,
                 "SKIPPED: the classic notebook UI is missing (apt-get install -y jupyter-notebook)");
         Path executed = out.resolve("01-quickstart.ipynb");
         Assumptions.assumeTrue(Files.isRegularFile(executed), "SKIPPED: notebook 01 was not executed by the first test");
@@ -107,11 +109,11 @@ class NotebooksIT {
             // the classic UI renders the saved outputs with JavaScript: give it virtual time to do so
             Result shot = chromiumUrl(List.of("--hide-scrollbars", "--window-size=1000,2800", "--virtual-time-budget=20000",
                     "--screenshot=" + png), page);
-            assertEquals(0, shot.exit, shot.output);
+            assertEquals(0, shot.exit(), shot.output());
             assertTrue(Files.size(png) > 20_000, "the screenshot is nearly empty: " + Files.size(png) + " bytes");
             Result dom = chromiumUrl(List.of("--virtual-time-budget=20000", "--dump-dom"), page);
             for (String s : List.of("notebook_app", "splitscope-table", "<th>sharding</th>", "<th>kv_heads</th>"))
-                assertTrue(dom.output.contains(s), "the classic notebook page lacks " + s);
+                assertTrue(dom.output().contains(s), "the classic notebook page lacks " + s);
             System.out.println("classic UI screenshot: " + png);
         } finally {
             server.descendants().forEach(ProcessHandle::destroy);
@@ -156,22 +158,10 @@ class NotebooksIT {
         return Files.isRegularFile(Path.of(dir, "stories260K.gguf")) ? dir : null;
     }
 
-    private record Result(int exit, String output) {}
-
     private static Result run(List<String> cmd, int timeoutS) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).directory(ROOT.toFile());
-        if (prefix != null) pb.environment().put("JUPYTER_PATH", prefix.resolve("share/jupyter").toString());
-        if (modelsDir() != null) pb.environment().put("SPLITSCOPE_TEST_MODELS", modelsDir());
-        Path log = Files.createTempFile("splitscope-nb", ".log");
-        pb.redirectOutput(log.toFile());
-        Process p = pb.start();
-        if (!p.waitFor(timeoutS, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            return new Result(-1, "timed out after " + timeoutS + " s:\n" + Files.readString(log, StandardCharsets.UTF_8));
-        }
-        String text = Files.readString(log, StandardCharsets.UTF_8);
-        Files.deleteIfExists(log);
-        return new Result(p.exitValue(), text);
+        Map<String, String> env = new java.util.HashMap<>();
+        if (prefix != null) env.put("JUPYTER_PATH", prefix.resolve("share/jupyter").toString());
+        if (modelsDir() != null) env.put("SPLITSCOPE_TEST_MODELS", modelsDir());
+        return ItProcess.run(cmd, env, timeoutS);
     }
 }
