@@ -4,6 +4,18 @@
 // matvec_q4_0_x3 runs up to three matrices that read the same input (q, k, v or gate, up) in one launch.
 #include "common.cuh"
 
+// Integer dot product of one block's 32 nibbles (element j low, j + 16 high) with its 32 q8_1 quants.
+__device__ __forceinline__ int q4_0_dot(int4 w, int4 lo, int4 hi) {
+    int s = dp4a(w.x & 0x0F0F0F0F, lo.x, 0);
+    s = dp4a(w.y & 0x0F0F0F0F, lo.y, s);
+    s = dp4a(w.z & 0x0F0F0F0F, lo.z, s);
+    s = dp4a(w.w & 0x0F0F0F0F, lo.w, s);
+    s = dp4a((w.x >> 4) & 0x0F0F0F0F, hi.x, s);
+    s = dp4a((w.y >> 4) & 0x0F0F0F0F, hi.y, s);
+    s = dp4a((w.z >> 4) & 0x0F0F0F0F, hi.z, s);
+    return dp4a((w.w >> 4) & 0x0F0F0F0F, hi.w, s);
+}
+
 __device__ __forceinline__ void q4_0_rows(
         const u8* __restrict__ wq, const u16* __restrict__ wd, const i8* __restrict__ xq, const float2* __restrict__ xds,
         float* __restrict__ y, int rows, int cols, const int* __restrict__ ids, int x_stride, int x_group, int accumulate,
@@ -19,16 +31,7 @@ __device__ __forceinline__ void q4_0_rows(
     float acc = 0.f;
 #pragma unroll 4
     for (int k = lane + WARP * rs.part; k < nb; k += WARP * wpr) {
-        int4 w = w4[k];
-        int4 lo = x4[2 * k], hi = x4[2 * k + 1];
-        int s = dp4a(w.x & 0x0F0F0F0F, lo.x, 0);
-        s = dp4a(w.y & 0x0F0F0F0F, lo.y, s);
-        s = dp4a(w.z & 0x0F0F0F0F, lo.z, s);
-        s = dp4a(w.w & 0x0F0F0F0F, lo.w, s);
-        s = dp4a((w.x >> 4) & 0x0F0F0F0F, hi.x, s);
-        s = dp4a((w.y >> 4) & 0x0F0F0F0F, hi.y, s);
-        s = dp4a((w.z >> 4) & 0x0F0F0F0F, hi.z, s);
-        s = dp4a((w.w >> 4) & 0x0F0F0F0F, hi.w, s);
+        int s = q4_0_dot(w4[k], x4[2 * k], x4[2 * k + 1]);
         float2 m = xs[k];
         // sum (q - 8) * xq * xd = xd * s - 8 * (xd * sum xq)
         acc += h2f(d[k]) * (m.x * (float) s - 8.f * m.y);
@@ -60,18 +63,6 @@ extern "C" __global__ void __launch_bounds__(128) matvec_q4_0_x3(
 // SMEM: the block stages the activations in shared memory, Q4_TILE blocks (4096 columns) at a time.
 // PIPE: the next step's weights are loaded before this step's math, so a lane never waits with nothing in flight.
 #define Q4_TILE 128
-
-// Integer dot product of one block's 32 nibbles (element j low, j + 16 high) with its 32 q8_1 quants.
-__device__ __forceinline__ int q4_0_dot(int4 w, int4 lo, int4 hi) {
-    int s = dp4a(w.x & 0x0F0F0F0F, lo.x, 0);
-    s = dp4a(w.y & 0x0F0F0F0F, lo.y, s);
-    s = dp4a(w.z & 0x0F0F0F0F, lo.z, s);
-    s = dp4a(w.w & 0x0F0F0F0F, lo.w, s);
-    s = dp4a((w.x >> 4) & 0x0F0F0F0F, hi.x, s);
-    s = dp4a((w.y >> 4) & 0x0F0F0F0F, hi.y, s);
-    s = dp4a((w.z >> 4) & 0x0F0F0F0F, hi.z, s);
-    return dp4a((w.w >> 4) & 0x0F0F0F0F, hi.w, s);
-}
 
 template <int R, int U, bool SMEM, bool PIPE>
 __device__ __forceinline__ void q4_0_group(
