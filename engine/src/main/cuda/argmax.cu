@@ -13,7 +13,10 @@ __device__ __forceinline__ void warp_best(float& bv, int& bi) {
     for (int o = 16; o > 0; o >>= 1) better(bv, bi, __shfl_xor_sync(0xffffffffu, bv, o), __shfl_xor_sync(0xffffffffu, bi, o));
 }
 
-extern "C" __global__ void argmax_pair(const float* __restrict__ x, int cols, float* __restrict__ out) {
+// next, when not null, is the (position, token id) pair a decode step reads: the winner becomes the next step's token
+// at the next position, so greedy steps can follow each other without the host.
+extern "C" __global__ void argmax_pair(const float* __restrict__ x, int cols, float* __restrict__ out, int* __restrict__ next) {
+    pdl_enter();
     __shared__ float sv[32];
     __shared__ int si[32];
     float bv = NEG_INF;
@@ -54,6 +57,10 @@ extern "C" __global__ void argmax_pair(const float* __restrict__ x, int cols, fl
         bv = lane < nw ? sv[lane] : NEG_INF;
         bi = lane < nw ? si[lane] : 0x7fffffff;
         warp_best(bv, bi);
-        if (lane == 0) { out[0] = bv; out[1] = __int_as_float(bi); }
+        if (lane == 0) {
+            out[0] = bv;
+            out[1] = __int_as_float(bi);
+            if (next) { next[0] += 1; next[1] = bi < cols ? bi : 0; }  // no winner (NaN logits): the host reports it
+        }
     }
 }

@@ -29,6 +29,7 @@ extern "C" __global__ void __launch_bounds__(128) attn_split(
         const float* __restrict__ q, const u16* __restrict__ kc, const u16* __restrict__ vc,
         float* __restrict__ part, float2* __restrict__ ml, const int* __restrict__ pos,
         int n_head, int n_kv, int hd, float scale) {
+    pdl_enter();
     __shared__ float sq[256];
     __shared__ float sp[CHUNK];
     __shared__ float scratch[32];
@@ -92,11 +93,13 @@ __device__ __forceinline__ void combine(const float* __restrict__ part, const fl
 extern "C" __global__ void attn_combine(const float* __restrict__ part, const float2* __restrict__ ml,
                                         float* __restrict__ out, const int* __restrict__ pos,
                                         int n_head, int hd, int nsplit) {
+    pdl_enter();
     combine(part, ml, out, pos, n_head, hd, nsplit, nullptr, nullptr);
 }
 
 extern "C" __global__ void attn_combine_q8(const float* __restrict__ part, const float2* __restrict__ ml,
                                            float* __restrict__ out, const int* __restrict__ pos,
                                            int n_head, int hd, int nsplit, i8* __restrict__ xq, float2* __restrict__ xds) {
+    pdl_enter();
     combine(part, ml, out, pos, n_head, hd, nsplit, xq, xds);
 }

@@ -10,6 +10,28 @@ typedef long long i64;
 #define WARP 32
 #define NEG_INF __int_as_float(0xff800000)
 
+// Programmatic dependent launch (sm_90 on; the host sets the launch attribute only there, see PdlLaunch): a kernel
+// may start while the kernel before it in the stream still runs. pdl_wait() returns once that kernel has finished
+// and its writes are visible, so a kernel launched this way calls it on every path before it touches memory that an
+// earlier kernel reads or writes (its own weights excepted). pdl_release() lets the next kernel start launching.
+__device__ __forceinline__ void pdl_wait() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    asm volatile("griddepcontrol.wait;" ::: "memory");
+#endif
+}
+
+__device__ __forceinline__ void pdl_release() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    asm volatile("griddepcontrol.launch_dependents;" :::);
+#endif
+}
+
+// The usual entry of a kernel launched with the attribute: wait for the previous kernel, then let the next one come.
+__device__ __forceinline__ void pdl_enter() {
+    pdl_wait();
+    pdl_release();
+}
+
 __device__ __forceinline__ float warp_sum(float v) {
 #pragma unroll
     for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
@@ -167,6 +189,17 @@ __device__ __forceinline__ int first_row(int R, int rows, int row0) {
 // Row r of the group, relative to first_row (clamped: only a matrix of fewer than R rows has rows to clamp).
 __device__ __forceinline__ int row_off(int r, int rows, int first) {
     return first + r < rows ? r : rows - 1 - first;
+}
+
+// Called before pdl_wait: starts this lane's first U 16-byte weight chunks of each of the R rows from `first` coming
+// into L2 while the previous kernel finishes (weights never come from an earlier kernel). chunks: per row.
+template <int R, int U>
+__device__ __forceinline__ void prefetch_first(const int4* w4, int chunks, int rows, int first, int k, int step) {
+#pragma unroll
+    for (int u = 0; u < U; u++)
+#pragma unroll
+        for (int r = 0; r < R; r++)
+            if (k + u * step < chunks) prefetch_l2(w4 + (i64) row_off(r, rows, first) * chunks + k + u * step);
 }
 
 // Sums each of the R rows read from first over the warp and the group's wpr warps; lane r stores y[b][first + r]

@@ -38,17 +38,20 @@ __device__ void matvec_half(const u16* __restrict__ w, const float* __restrict__
 
 extern "C" __global__ void __launch_bounds__(128) matvec_f16(const u16* w, const float* x, float* y, int rows,
         int cols, const int* ids, int x_stride, int x_group, int accumulate, int wpr) {
+    pdl_enter();
     matvec_half<false>(w, x, y, rows, cols, ids, x_stride, x_group, accumulate, wpr);
 }
 
 extern "C" __global__ void __launch_bounds__(128) matvec_bf16(const u16* w, const float* x, float* y, int rows,
         int cols, const int* ids, int x_stride, int x_group, int accumulate, int wpr) {
+    pdl_enter();
     matvec_half<true>(w, x, y, rows, cols, ids, x_stride, x_group, accumulate, wpr);
 }
 
 extern "C" __global__ void __launch_bounds__(128) matvec_f32(const float* __restrict__ w, const float* __restrict__ x,
         float* __restrict__ y, int rows, int cols, const int* __restrict__ ids, int x_stride, int x_group, int accumulate,
         int wpr) {
+    pdl_enter();
     RowSplit rs = row_split(rows, wpr, blockIdx.x);
     int b = blockIdx.y, lane = threadIdx.x;
     const float* wr = w + (expert_row0(ids, b, rows) + rs.row) * cols;

@@ -42,6 +42,7 @@ __device__ __forceinline__ void q4_0_rows(
 extern "C" __global__ void __launch_bounds__(128) matvec_q4_0(
         const u8* wq, const u16* wd, const i8* xq, const float2* xds, float* y, int rows, int cols, const int* ids,
         int x_stride, int x_group, int accumulate, int wpr) {
+    pdl_enter();
     q4_0_rows(wq, wd, xq, xds, y, rows, cols, ids, x_stride, x_group, accumulate, wpr, blockIdx.x);
 }
 
@@ -50,6 +51,7 @@ extern "C" __global__ void __launch_bounds__(128) matvec_q4_0_x3(
         const u8* w1, const u16* d1, float* y1, int rows1, int wpr1, int nb1,
         const u8* w2, const u16* d2, float* y2, int rows2, int wpr2,
         const i8* xq, const float2* xds, int cols, int x_stride) {
+    pdl_enter();
     int m, bx;
     pick_matrix(nb0, nb1, &m, &bx);
     if (m == 0) q4_0_rows(w0, d0, xq, xds, y0, rows0, cols, nullptr, x_stride, 1, 0, wpr0, bx);
@@ -75,6 +77,9 @@ __device__ __forceinline__ void q4_0_group(
     RowGroup g = row_group(R, wpr, bx);
     int b = blockIdx.y, nb = cols / 32, step = WARP * wpr;
     int first = first_row(R, rows, g.row0);
+    // a matrix picked by expert ids waits first: the ids come from an earlier kernel
+    if (!ids) prefetch_first<R, U>((const int4*) (wq + (i64) first * (cols / 2)), nb, rows, first, threadIdx.x + WARP * g.part, step);
+    pdl_enter();
     i64 row = expert_row0(ids, b, rows) + first;
     const int4* w4 = (const int4*) (wq + row * (cols / 2));
     const u16* d = wd + row * nb;

@@ -18,6 +18,7 @@ extern "C" __global__ void __launch_bounds__(128) matvec_q4_k(
         const u8* __restrict__ w, const i8* __restrict__ xq, const float2* __restrict__ xds,
         float* __restrict__ y, int rows, int cols, const int* __restrict__ ids, int x_stride, int x_group, int accumulate,
         int wpr) {
+    pdl_enter();
     RowSplit rs = row_split(rows, wpr, blockIdx.x);
     int b = blockIdx.y, lane = threadIdx.x;
     i64 row = expert_row0(ids, b, rows) + rs.row;

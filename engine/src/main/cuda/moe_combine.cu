@@ -4,6 +4,7 @@
 
 extern "C" __global__ void moe_combine(const float* __restrict__ y, const float* __restrict__ pairs,
                                        float* __restrict__ out, int n, int k, int cols, int accumulate) {
+    pdl_enter();
     long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= (long long) n * cols) return;
     int t = (int) (i / cols), c = (int) (i % cols);

@@ -5,6 +5,7 @@
 
 extern "C" __global__ void moe_topk(const float* __restrict__ logits, float* __restrict__ pairs,
                                     int n, int n_expert, int k, int renorm) {
+    pdl_enter();
     int t = blockIdx.x * blockDim.x + threadIdx.x;
     if (t >= n) return;
     const float* l = logits + (i64) t * n_expert;
@@ -39,6 +40,7 @@ extern "C" __global__ void moe_topk(const float* __restrict__ logits, float* __r
 }
 
 extern "C" __global__ void moe_ids(const float* __restrict__ pairs, int* __restrict__ ids, int count) {
+    pdl_enter();
     int i = blockIdx.x * blockDim.x + threadIdx.x;
     if (i < count) ids[i] = (int) pairs[2 * i];
 }

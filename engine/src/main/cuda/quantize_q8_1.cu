@@ -4,6 +4,7 @@
 
 extern "C" __global__ void quantize_q8_1(const float* __restrict__ x, i8* __restrict__ xq,
                                          float2* __restrict__ xds, long long nblocks) {
+    pdl_enter();
     long long blk = (long long) blockIdx.x * (blockDim.x >> 5) + (threadIdx.x >> 5);
     if (blk >= nblocks) return;
     int lane = threadIdx.x & 31;

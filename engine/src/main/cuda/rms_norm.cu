@@ -12,6 +12,7 @@ __device__ __forceinline__ float row_rms_inv(const float* xr, int cols, float ep
 
 extern "C" __global__ void rms_norm(const float* __restrict__ x, const float* __restrict__ w, float* __restrict__ y,
                                     int cols, float eps) {
+    pdl_enter();
     const float* xr = x + (i64) blockIdx.x * cols;
     float* yr = y + (i64) blockIdx.x * cols;
     float inv = row_rms_inv(xr, cols, eps);
@@ -59,6 +60,7 @@ __device__ __forceinline__ float load_row(const float* __restrict__ a, const flo
 
 extern "C" __global__ void rms_norm_q8(const float* __restrict__ x, const float* __restrict__ w, float* __restrict__ y,
                                        i8* __restrict__ xq, float2* __restrict__ xds, int cols, float eps) {
+    pdl_enter();
     i64 base = (i64) blockIdx.x * cols;
     float v[MAX_PER_THREAD], wv[MAX_PER_THREAD];
     float ss = load_row<false>(x, nullptr, nullptr, w, base, cols, v, wv);
@@ -70,6 +72,7 @@ extern "C" __global__ void rms_norm_q8(const float* __restrict__ x, const float*
 extern "C" __global__ void add_rms_norm_q8(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ s,
                                            const float* __restrict__ w, float* __restrict__ y, i8* __restrict__ xq,
                                            float2* __restrict__ xds, int cols, float eps) {
+    pdl_enter();
     i64 base = (i64) blockIdx.x * cols;
     float v[MAX_PER_THREAD], wv[MAX_PER_THREAD];
     float ss = load_row<true>(a, b, s, w, base, cols, v, wv);

@@ -16,6 +16,7 @@ extern "C" __global__ void rope_kv(float* __restrict__ q, float* __restrict__ k,
                                    u16* __restrict__ kc, u16* __restrict__ vc, const int* __restrict__ pos,
                                    int n_head, int n_kv, int hd, int n_rot, int neox, float base,
                                    const float* __restrict__ freq_factors) {
+    pdl_enter();
     int t = blockIdx.x;
     float p = (float) (pos[0] + t);
     int half = n_rot / 2;

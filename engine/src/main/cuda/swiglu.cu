@@ -4,6 +4,7 @@
 
 extern "C" __global__ void swiglu(const float* __restrict__ gate, const float* __restrict__ up,
                                   float* __restrict__ out, long long n) {
+    pdl_enter();
     for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long) gridDim.x * blockDim.x) {
         float g = gate[i];
         out[i] = g / (1.f + __expf(-g)) * up[i];
@@ -12,6 +13,7 @@ extern "C" __global__ void swiglu(const float* __restrict__ gate, const float* _
 
 extern "C" __global__ void swiglu_q8(const float* __restrict__ gate, const float* __restrict__ up,
                                      float* __restrict__ out, i8* __restrict__ xq, float2* __restrict__ xds, long long n) {
+    pdl_enter();
     for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long) gridDim.x * blockDim.x) {
         float g = gate[i];
         float v = g / (1.f + __expf(-g)) * up[i];

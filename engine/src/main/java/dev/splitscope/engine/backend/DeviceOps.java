@@ -126,6 +126,35 @@ public interface DeviceOps extends AutoCloseable {
     }
 
     /**
+     * True when this device can keep greedy decoding on itself: {@link #queueChained} picks a step's winner on the
+     * device and makes it the input of the next {@link #replayChained} step, so the host need not wait between steps.
+     */
+    default boolean chainsGreedy() {
+        return false;
+    }
+
+    /**
+     * After a single-token step: finds the winner of row 0 of {@code logits} on the device, makes it the token of the
+     * next step at the next position, and queues its id for {@link #takeChained}. Only where {@link #chainsGreedy}.
+     */
+    default void queueChained(Act logits) {
+        throw new UnsupportedOperationException("greedy steps cannot be chained on this device");
+    }
+
+    /**
+     * Replays the recorded single-token step on the token and position the last {@link #queueChained} left on the
+     * device. False when there is no recorded step (the caller then runs the step with the winner it takes).
+     */
+    default boolean replayChained() {
+        return false;
+    }
+
+    /** Waits for the oldest winner queued by {@link #queueChained} and returns its id. */
+    default int takeChained() {
+        throw new UnsupportedOperationException("greedy steps cannot be chained on this device");
+    }
+
+    /**
      * Forgets every recorded step (a GPU destroys its CUDA graphs). A collective's communicator can only be released
      * once no recorded step holds its work, so the executor calls this before closing one.
      */

@@ -129,6 +129,70 @@ public final class Executor implements AutoCloseable {
         return greedyId;
     }
 
+    /**
+     * Greedy decoding of up to {@code n} tokens after {@code first}, which is evaluated at {@code pos0}: each winner is
+     * the next step's token. {@code sink} gets the winners in order and returns false to stop. Returns how many
+     * winners it was given (= how many tokens were evaluated). A single device that keeps the winner on itself
+     * ({@link DeviceOps#chainsGreedy}) runs one step ahead of the host, which hides the host's share of every step;
+     * the step launched ahead of a stop is wasted (its KV entry lies past the end and is written over later).
+     */
+    public int greedyRun(int first, int pos0, int n, java.util.function.IntPredicate sink) {
+        DeviceRun dev = devices[0];
+        if (devices.length > 1 || !REPLAY || hostObserves() || !dev.ops.chainsGreedy()) {
+            int id = first;
+            for (int k = 0; k < n; k++) {
+                id = forwardGreedy(new int[] {id}, pos0 + k);
+                if (!sink.test(id)) return k + 1;
+            }
+            return n;
+        }
+        DeviceOps.Act logits = dev.act(splits.getLast().lastNode());
+        int vocab = graph.spec().nVocab(), given = 0, queued = 0;
+        long[] start = {System.nanoTime()};
+        long[][] marks = new long[1][];  // the last step's, where the host keeps them
+        try {
+            marks[0] = runDeviceStep(0, new int[] {first}, pos0, start, false);
+            dev.ops.queueChained(logits);
+            queued++;
+            while (given < n) {
+                // the next step goes to the device before the host waits for this one's winner
+                boolean ahead = false;
+                if (queued < n) {
+                    start[0] = System.nanoTime();
+                    ahead = dev.ops.replayChained();
+                    if (ahead) marks[0] = null;
+                }
+                int id = dev.ops.takeChained();
+                given++;
+                if (id < 0 || id >= vocab)
+                    throw new IllegalStateException("the greedy step at position " + (pos0 + given - 1) + " found no winner (NaN logits?)");
+                if (!sink.test(id)) break;
+                if (queued < n) {
+                    if (!ahead) marks[0] = runDeviceStep(0, new int[] {id}, pos0 + given, start, false);  // not recorded yet: walk it
+                    dev.ops.queueChained(logits);
+                    queued++;
+                }
+            }
+        } catch (RuntimeException e) {
+            try {
+                drain(dev, queued - given);
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
+        drain(dev, queued - given);
+        long stepStart = start[0];
+        setLastTimings(() -> wholeStepTimings(1, stepStart, start, marks, 0, 0, 0));
+        return given;
+    }
+
+    /** Reads and drops the winners of steps launched ahead, and waits for the device. */
+    private static void drain(DeviceRun dev, int pending) {
+        for (int k = 0; k < pending; k++) dev.ops.takeChained();
+        dev.ops.synchronize();
+    }
+
     private float[] step(int[] ids, int pos0) {
         return devicesRunWholeSteps() ? wholeStep(ids, pos0, false) : groupStep(ids, pos0);
     }
@@ -145,14 +209,14 @@ public final class Executor implements AutoCloseable {
         long[][] marks = new long[devices.length][];
         long[] launched = new long[devices.length];
         if (devices.length == 1) {
-            marks[0] = runDeviceStep(0, ids, pos0, launched);
+            marks[0] = runDeviceStep(0, ids, pos0, launched, true);
         } else {
             List<Future<long[]>> fs = new ArrayList<>();
             for (int d = 0; d < devices.length; d++) {
                 int dev = d;
                 fs.add(hostThreads[d].submit(() -> {
                     try {
-                        return runDeviceStep(dev, ids, pos0, launched);
+                        return runDeviceStep(dev, ids, pos0, launched, true);
                     } catch (RuntimeException e) {
                         rankFailed(dev, e);
                         throw e;
@@ -242,9 +306,10 @@ public final class Executor implements AutoCloseable {
     /**
      * One device's whole step: replayed when the device recorded it, else walked node by node with the device-side
      * reductions in between. Returns the device's marks (ns from the step's first: each split's start, end of
-     * compute and end of its reduction), or null when the device keeps them (read with markNanos).
+     * compute and end of its reduction), or null when the device keeps them (read with markNanos). With
+     * {@code wait} false the step is only queued (a device that times itself).
      */
-    private long[] runDeviceStep(int d, int[] ids, int pos0, long[] launched) {
+    private long[] runDeviceStep(int d, int[] ids, int pos0, long[] launched, boolean wait) {
         DeviceRun dev = devices[d];
         List<Split> mine = splitsOf.get(d);
         int count = 2 * mine.size() + 1;
@@ -267,6 +332,7 @@ public final class Executor implements AutoCloseable {
             }
             dev.ops.endStep();
         }
+        if (!wait && onDevice) return null;
         dev.ops.synchronize();
         if (onDevice) return null;
         for (int i = count - 1; i >= 0; i--) host[i] -= host[0];

@@ -38,26 +38,58 @@ public final class Generation {
         int id = next(sampler, promptIds, pos0);
         long promptNanos = System.nanoTime() - t0;
 
-        TokenDecoder decoder = tokenizer.newDecoder(false);
-        StringBuilder text = new StringBuilder();
-        int[] out = new int[p.maxTokens()];
-        int n = 0, pos = pos0 + promptIds.length;
-        String reason = "length";
+        Stream stream = new Stream(sampler, p, listener);
+        int pos = pos0 + promptIds.length;
         long t1 = System.nanoTime();
-        while (n < p.maxTokens()) {
-            if (cancelled.get() || Thread.currentThread().isInterrupted()) { reason = "cancelled"; break; }
+        if (p.maxTokens() > 0 && stream.take(id)) {
+            if (sampler.plainGreedy()) {
+                // the winners stay on the devices where they can, one step ahead of this loop
+                pos += run.greedyRun(id, pos, p.maxTokens() - 1, stream::take);
+            } else {
+                do {
+                    id = sampler.sample(run.forward(new int[] {id}, pos++));
+                } while (stream.take(id));
+            }
+        }
+        return stream.finish(promptIds, promptNanos, System.nanoTime() - t1, pos);
+    }
+
+    /** What happens to each new token: the stop checks, the text, the listener. */
+    private final class Stream {
+        private final Sampler sampler;
+        private final GenerateParams p;
+        private final TokenListener listener;
+        private final TokenDecoder decoder = tokenizer.newDecoder(false);
+        private final StringBuilder text = new StringBuilder();
+        private final int[] out;
+        private int n;
+        private String reason = "length";
+
+        Stream(Sampler sampler, GenerateParams p, TokenListener listener) {
+            this.sampler = sampler;
+            this.p = p;
+            this.listener = listener;
+            this.out = new int[p.maxTokens()];
+        }
+
+        /** Takes a new token; false when generation stops here (the token is kept unless cancelled). */
+        boolean take(int id) {
+            if (cancelled.get() || Thread.currentThread().isInterrupted()) { reason = "cancelled"; return false; }
             sampler.accept(id);
             out[n++] = id;
-            if (tokenizer.isEog(id)) { reason = "eos"; break; }
+            if (tokenizer.isEog(id)) { reason = "eos"; return false; }
             String piece = decoder.push(id);
             text.append(piece);
             listener.onToken(id, piece);
-            if (endsWithStop(text, p)) { reason = "stop-string"; break; }
-            if (n < p.maxTokens()) id = next(sampler, new int[]{id}, pos++);
+            if (endsWithStop(text, p)) { reason = "stop-string"; return false; }
+            return n < p.maxTokens();
         }
-        String rest = decoder.flush();
-        if (!rest.isEmpty()) { text.append(rest); listener.onToken(-1, rest); }
-        return new GenerationResult(promptIds, java.util.Arrays.copyOf(out, n), text.toString(), reason, promptNanos, System.nanoTime() - t1, pos);
+
+        GenerationResult finish(int[] promptIds, long promptNanos, long genNanos, int pos) {
+            String rest = decoder.flush();
+            if (!rest.isEmpty()) { text.append(rest); listener.onToken(-1, rest); }
+            return new GenerationResult(promptIds, java.util.Arrays.copyOf(out, n), text.toString(), reason, promptNanos, genNanos, pos);
+        }
     }
 
     /** Evaluates ids at pos0.. and picks the next token (plain greedy: on the devices, without the logits). */

@@ -100,6 +100,16 @@ public final class ModelRun implements AutoCloseable {
         return executor.forwardGreedy(ids, pos0);
     }
 
+    /**
+     * Greedy decoding after {@code first} (evaluated at pos0): up to n winners, each fed back, given to {@code sink}
+     * until it returns false; returns how many it was given (= tokens evaluated). See {@link Executor#greedyRun}.
+     */
+    public int greedyRun(int first, int pos0, int n, java.util.function.IntPredicate sink) {
+        if (pos0 + n > ctx)
+            throw new IllegalArgumentException("context full: positions up to " + (pos0 + n) + " requested, context length is " + ctx);
+        return executor.greedyRun(first, pos0, n, sink);
+    }
+
     /** Per device: weight bytes read, KV bytes held. */
     public long[][] memoryByDevice() {
         DeviceRun[] runs = executor.devices();

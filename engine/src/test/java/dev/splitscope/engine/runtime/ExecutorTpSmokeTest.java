@@ -43,6 +43,7 @@ public class ExecutorTpSmokeTest {
             try (ModelRun run = new ModelRun(f, arch.buildGraph(s), l, devs, 128, 64, ReduceType.F32, QuantType.F32)) {
                 int[] ids = GreedyGoldenTest.greedy(run, golden.promptIds(), 32, null);
                 assertArrayEquals(ids, greedyOnDevices(run, golden.promptIds(), 32), "forwardGreedy vs argmax of forward");
+                assertArrayEquals(ids, greedyChained(run, golden.promptIds(), 32), "greedyRun vs argmax of forward");
                 var t = run.lastTimings();
                 assertEquals(run.splits().size(), t.size(), "one timing row per split");
                 for (int i = 0; i < t.size(); i++) {
@@ -62,6 +63,28 @@ public class ExecutorTpSmokeTest {
             out[i] = id;
             id = run.forwardGreedy(new int[] {id}, pos++);
         }
+        return out;
+    }
+
+    /**
+     * Greedy ids through {@link ModelRun#greedyRun} (winners fed back on the devices where they can be), stopped after
+     * n / 3 tokens and resumed: the step launched ahead of the stop must not disturb the continuation.
+     */
+    public static int[] greedyChained(ModelRun run, int[] prompt, int n) {
+        int[] out = new int[n];
+        int[] count = {1};
+        out[0] = run.forwardGreedy(prompt, 0);
+        int stopAt = Math.max(2, n / 3);
+        int pos = prompt.length;
+        pos += run.greedyRun(out[0], pos, n - 1, id -> {
+            out[count[0]++] = id;
+            return count[0] < stopAt;
+        });
+        assertEquals(prompt.length + stopAt - 1, pos, "tokens evaluated before the stop");
+        run.greedyRun(out[count[0] - 1], pos, n - count[0], id -> {
+            out[count[0]++] = id;
+            return true;
+        });
         return out;
     }
 

@@ -59,9 +59,12 @@ public final class CudaBackend implements AutoCloseable {
         return queue.gpuMillis();
     }
 
-    /** Counts of graph replays, captures and direct runs so far. */
+    /** Counts of graph replays, captures and direct runs so far, and whether kernels launch programmatically. */
     public String graphStats() {
-        return queue.stats();
+        String pdl = kernels.programmaticLaunch() ? "on"
+                : "off (" + (!PdlLaunch.ENABLED ? "-Dsplitscope.cuda.pdl=false" : PdlLaunch.unavailableReason() != null
+                        ? PdlLaunch.unavailableReason() : "needs sm_90") + ")";
+        return queue.stats() + "; programmatic dependent launch " + pdl;
     }
 
     /** Opens GPU {@code ordinal} and loads every kernel; {@link CudaUnavailableException} says why it cannot. */
@@ -362,7 +365,12 @@ public final class CudaBackend implements AutoCloseable {
 
     /** out[0] = the largest of x[0..cols), out[1] its index (as int bits); ties: the lowest index. */
     public void argmaxPair(long x, int cols, long out) {
-        kernels.launch(Kernel.ARGMAX_PAIR, 1, 1, 1, 1024, 1, x, cols, out);
+        argmaxPair(x, cols, out, 0L);
+    }
+
+    /** As above; when {@code next} is not 0, the (position, token id) pair there becomes (position + 1, winner). */
+    public void argmaxPair(long x, int cols, long out, long next) {
+        kernels.launch(Kernel.ARGMAX_PAIR, 1, 1, 1, 1024, 1, x, cols, out, next);
     }
 
     /** Reductions up to this many floats run as one single-block launch ({@link #allReduceSmall}). */

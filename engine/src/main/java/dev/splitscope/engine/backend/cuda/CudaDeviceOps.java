@@ -19,10 +19,11 @@ import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
  * first use; single-token steps are deferred and replayed as CUDA graphs; prompt batches of 32 tokens or more
  * multiply through cuBLAS. Host copies (upload, download, token ids, the position) first run what was deferred.
  *
- * <p>A single-token step stages its token id and position in pinned memory and copies them inside the step's graph,
- * so the whole step is one graph that {@link #replayStep} launches again without the node walk. Every copy runs on
- * this device's own stream: the legacy stream would synchronise with other logical devices' streams and break
- * their captures.
+ * <p>A single-token step reads its token id and position from device memory: staged in pinned memory and copied in
+ * just before the step's graph, or left there by the previous step's greedy pick ({@link #queueChained}), so the whole
+ * step is one graph that {@link #replayStep} and {@link #replayChained} launch again without the node walk. Every copy
+ * runs on this device's own stream: the legacy stream would synchronise with other logical devices' streams and
+ * break their captures.
  */
 public final class CudaDeviceOps implements DeviceOps {
     /** Batches at least this large use cuBLAS; smaller ones the matvec kernels with one slot per token. */
@@ -41,6 +42,7 @@ public final class CudaDeviceOps implements DeviceOps {
     private final DeviceBuffer stepInputs = DeviceBuffer.allocate(8);
     private final PinnedBuffer stagedInputs = new PinnedBuffer(8);
     private final DeviceBuffer bestOut = DeviceBuffer.allocate(8);  // argmax: value, index
+    private WinnerRing winners;  // chained greedy steps' ids on their way to the host
     private final CudaMarks marks;
     private PinnedBuffer staging = new PinnedBuffer(1 << 20);  // host side of uploads and downloads
     private int[] stagedIds;
@@ -96,17 +98,23 @@ public final class CudaDeviceOps implements DeviceOps {
         gpu.queue().beginStep();
         stagedIds = null;
         if (ids.length != 1) return;
+        copyStepInputs(ids[0], pos0);
         begin(1);
-        stage(ids[0], pos0);
-        PinnedBuffer src = stagedInputs;
-        gpu.queue().enqueue(java.util.List.of("step-inputs", stepInputs.address()), () ->
-                cuMemcpyHtoDAsync(stepInputs.pointer(), src.pointer(), 8, gpu.device().stream()));
         stagedIds = ids;
         lastPos = pos0;
     }
 
     private void stage(int id, int pos0) {
         stagedInputs.bytes().putInt(0, pos0).putInt(4, id);
+    }
+
+    /**
+     * Queues the copy of a step's position and token id ahead of the step (outside its graph, which chained steps
+     * replay without it). The caller synchronises before the next staging: the copy reads pinned memory when it runs.
+     */
+    private void copyStepInputs(int id, int pos0) {
+        stage(id, pos0);
+        cuMemcpyHtoDAsync(stepInputs.pointer(), stagedInputs.pointer(), 8, gpu.device().stream());
     }
 
     @Override
@@ -122,11 +130,39 @@ public final class CudaDeviceOps implements DeviceOps {
         if (ids.length != 1 || stepVocab == 0) return false;
         checkIds(ids, stepVocab);
         undefer();
-        // the graph's first node copies the staged inputs in; the previous replay has finished reading them
-        stage(ids[0], pos0);
-        if (!gpu.queue().replayStep()) return false;
+        if (!gpu.queue().hasStepGraph()) return false;
+        copyStepInputs(ids[0], pos0);  // the previous step has been waited for, so its copy has read the staging
+        gpu.queue().replayStep();
         lastPos = pos0;
         return true;
+    }
+
+    @Override
+    public boolean chainsGreedy() {
+        return GRAPHS;
+    }
+
+    @Override
+    public void queueChained(Act logits) {
+        undefer();
+        if (winners == null) winners = new WinnerRing(gpu.device());
+        // the winner becomes the next step's token, at the next position, and goes to the host behind the step
+        gpu.argmaxPair(a(logits).address(), logits.width(), bestOut.address(), stepInputs.address());
+        winners.push(bestOut, 4);
+    }
+
+    @Override
+    public boolean replayChained() {
+        if (stepVocab == 0) return false;
+        undefer();
+        if (!gpu.queue().replayStep()) return false;
+        lastPos++;
+        return true;
+    }
+
+    @Override
+    public int takeChained() {
+        return winners.take();
     }
 
     @Override
@@ -508,6 +544,7 @@ public final class CudaDeviceOps implements DeviceOps {
             marks.close();
             stepInputs.close();
             bestOut.close();
+            if (winners != null) winners.close();
             stagedInputs.close();
             staging.close();
         } catch (Exception e) {

@@ -61,6 +61,17 @@ enum Kernel {
     final String module;
     final String function;
 
+    /**
+     * True for the kernels that call pdl_wait on entry (common.cuh), which may therefore be launched before the
+     * kernel ahead of them ends (PdlLaunch). The reductions poll other devices and the load-time kernels gain nothing.
+     */
+    boolean waitsInKernel() {
+        return switch (this) {
+            case AR_BARRIER, AR_SUM, AR_SMALL, DEQUANT_F16, F32_TO_F16, REPACK_Q8_0, REPACK_Q4_0, REPACK_Q6_K -> false;
+            default -> true;
+        };
+    }
+
     Kernel(String module, String function) {
         this.module = module;
         this.function = function;

@@ -35,6 +35,7 @@ final class KernelLibrary {
     private LaunchQueue queue;
     private final boolean forceNvrtc;
     private String origin = "none loaded yet";
+    private Boolean pdl;
 
     KernelLibrary(CudaDevice device) {
         this(device, false);
@@ -111,10 +112,21 @@ final class KernelLibrary {
             sig.add(gx); sig.add(gy); sig.add(gz); sig.add(bx); sig.add(by);
             for (Object a : args) sig.add(a instanceof DeviceBuffer b ? (Object) b.address() : a);
             // the parameter block is built only if the launch really runs (not when a cached graph replays it)
-            queue.add(sig, () -> cuLaunchKernel(f, gx, gy, gz, bx, by, 1, 0, device.stream(), params(k, args), null));
+            queue.add(sig, () -> run(k, f, gx, gy, gz, bx, by, args));
         } else {
-            cuLaunchKernel(f, gx, gy, gz, bx, by, 1, 0, device.stream(), params(k, args), null);
+            run(k, f, gx, gy, gz, bx, by, args);
         }
+    }
+
+    /** True when kernels that wait on entry launch with programmatic dependent launch on this device (PdlLaunch). */
+    boolean programmaticLaunch() {
+        if (pdl == null) pdl = PdlLaunch.usable(device.computeCapability());
+        return pdl;
+    }
+
+    private void run(Kernel k, CUfunction f, int gx, int gy, int gz, int bx, int by, Object[] args) {
+        if (k.waitsInKernel() && programmaticLaunch()) PdlLaunch.launch(f, gx, gy, gz, bx, by, device.stream(), k.function, args);
+        else cuLaunchKernel(f, gx, gy, gz, bx, by, 1, 0, device.stream(), params(k, args), null);
     }
 
     private static Pointer params(Kernel k, Object[] args) {

@@ -76,6 +76,10 @@ final class LaunchQueue {
         stepGraph = flushes == stepStartFlushes + 1 ? lastGraph : null;
     }
 
+    boolean hasStepGraph() {
+        return stepGraph != null;
+    }
+
     /** Launches the step graph again; false when there is none. */
     boolean replayStep() {
         if (stepGraph == null) return false;

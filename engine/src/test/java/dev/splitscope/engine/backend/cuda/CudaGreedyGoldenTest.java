@@ -82,6 +82,7 @@ class CudaGreedyGoldenTest {
             try (ModelRun run = new ModelRun(f, arch.buildGraph(s), layout, devs, 128, 64, reduceType, reducePath, QuantType.F16)) {
                 int[] ids = greedy(run, prompt, n, first);
                 assertArrayEquals(ids, dev.splitscope.engine.runtime.ExecutorTpSmokeTest.greedyOnDevices(run, prompt, n), "forwardGreedy vs argmax of forward");
+                assertArrayEquals(ids, dev.splitscope.engine.runtime.ExecutorTpSmokeTest.greedyChained(run, prompt, n), "greedyRun vs argmax of forward");
                 if (seen.length > 0) seen[0] = run.reducePath();
                 checkTimings(run);
                 return ids;

@@ -85,6 +85,13 @@ class CudaOpsTest {
                 assertEquals(best - start, Float.floatToRawIntBits(out.downloadFloats(4, 1)[0]), "argmax index from start " + start);
                 assertEquals(x[best], out.downloadFloats(0, 1)[0], "argmax value from start " + start);
             }
+            // a chained greedy step: the (position, token) pair the next step reads becomes (position + 1, winner)
+            try (DeviceBuffer next = DeviceBuffer.of(new float[] {Float.intBitsToFloat(41), 0f})) {
+                gpu.argmaxPair(dx.address(), cols, out.address(), next.address());
+                float[] pair = next.downloadFloats(0, 2);
+                assertEquals(42, Float.floatToRawIntBits(pair[0]), "next position");
+                assertEquals(Float.floatToRawIntBits(out.downloadFloats(4, 1)[0]), Float.floatToRawIntBits(pair[1]), "next token = the winner");
+            }
         }
     }
 
