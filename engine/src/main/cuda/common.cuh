@@ -191,15 +191,21 @@ __device__ __forceinline__ int row_off(int r, int rows, int first) {
     return first + r < rows ? r : rows - 1 - first;
 }
 
-// Called before pdl_wait: starts this lane's first U 16-byte weight chunks of each of the R rows from `first` coming
-// into L2 while the previous kernel finishes (weights never come from an earlier kernel). chunks: per row.
-template <int R, int U>
-__device__ __forceinline__ void prefetch_first(const int4* w4, int chunks, int rows, int first, int k, int step) {
+// Bytes at the start of each weight row that a matvec starts fetching into L2 before it waits for the previous
+// kernel (PDL): the weights never come from an earlier kernel, and while that kernel runs, memory is mostly idle.
+// The host may set it at module load (-Dsplitscope.cuda.prefetch=BYTES; 0: none).
+__constant__ int prefetch_bytes = 2048;
+
+// Called before pdl_wait by the R-row groups: the group's wpr warps share the 128-byte lines of its rows, which
+// start at row_first (the weights of row `first`), row_bytes apart.
+template <int R>
+__device__ __forceinline__ void prefetch_rows(const u8* row_first, i64 row_bytes, int rows, int first, int part, int wpr) {
+    int lines = (int) ((row_bytes < prefetch_bytes ? row_bytes : prefetch_bytes) / 128);
 #pragma unroll
-    for (int u = 0; u < U; u++)
-#pragma unroll
-        for (int r = 0; r < R; r++)
-            if (k + u * step < chunks) prefetch_l2(w4 + (i64) row_off(r, rows, first) * chunks + k + u * step);
+    for (int r = 0; r < R; r++) {
+        const u8* p = row_first + (i64) row_off(r, rows, first) * row_bytes;
+        for (int l = part * WARP + threadIdx.x; l < lines; l += WARP * wpr) prefetch_l2(p + 128 * l);
+    }
 }
 
 // Sums each of the R rows read from first over the warp and the group's wpr warps; lane r stores y[b][first + r]

@@ -17,6 +17,7 @@ import java.util.Map;
 
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
+import static jcuda.driver.JCudaDriver.cuModuleGetGlobal;
 import static jcuda.driver.JCudaDriver.cuModuleLoadData;
 
 /**
@@ -31,6 +32,8 @@ final class KernelLibrary {
     private final CudaDevice device;
     private final Map<String, CUmodule> modules = new HashMap<>();
     private final Map<Kernel, CUfunction> functions = new EnumMap<>(Kernel.class);
+    /** -Dsplitscope.cuda.prefetch=BYTES: how much of each weight row the Q4_0/Q8_0 matvecs fetch before they wait. */
+    private static final Integer PREFETCH_BYTES = Integer.getInteger("splitscope.cuda.prefetch");
     private Nvrtc nvrtc;
     private LaunchQueue queue;
     private final boolean forceNvrtc;
@@ -86,7 +89,15 @@ final class KernelLibrary {
         }
         CUmodule m = new CUmodule();
         cuModuleLoadData(m, image);
+        if (PREFETCH_BYTES != null && name.startsWith("matvec_q")) setInt(m, "prefetch_bytes", PREFETCH_BYTES);
         return m;
+    }
+
+    /** Sets the module's int {@code __constant__} {@code symbol}. */
+    private static void setInt(CUmodule m, String symbol, int value) {
+        jcuda.driver.CUdeviceptr p = new jcuda.driver.CUdeviceptr();
+        cuModuleGetGlobal(p, new long[1], m, symbol);
+        jcuda.driver.JCudaDriver.cuMemcpyHtoD(p, Pointer.to(new int[] {value}), 4);
     }
 
     private static byte[] resource(String file) {
@@ -124,8 +135,13 @@ final class KernelLibrary {
         return pdl;
     }
 
+    /**
+     * Programmatic launches only go into captured graphs, where capture turns them into kernel-to-kernel edges. A
+     * kernel launched straight after a graph on the stream was seen to start before the graph's last kernel ended.
+     */
     private void run(Kernel k, CUfunction f, int gx, int gy, int gz, int bx, int by, Object[] args) {
-        if (k.waitsInKernel() && programmaticLaunch()) PdlLaunch.launch(f, gx, gy, gz, bx, by, device.stream(), k.function, args);
+        if (k.waitsInKernel() && queue != null && queue.capturing() && programmaticLaunch())
+            PdlLaunch.launch(f, gx, gy, gz, bx, by, device.stream(), k.function, args);
         else cuLaunchKernel(f, gx, gy, gz, bx, by, 1, 0, device.stream(), params(k, args), null);
     }
 
