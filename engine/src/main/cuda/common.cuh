@@ -26,10 +26,19 @@ __device__ __forceinline__ void pdl_release() {
 #endif
 }
 
-// The usual entry of a kernel launched with the attribute: wait for the previous kernel, then let the next one come.
+// 1: a kernel lets the next one launch before it waits for its own predecessor, so that up to two kernels wait
+// ready behind a running one (set by the host at module load: -Dsplitscope.cuda.pdl=early).
+__constant__ int pdl_early = 0;
+
+// The entry of every kernel launched with the attribute: wait for the previous kernel, let the next one come.
 __device__ __forceinline__ void pdl_enter() {
-    pdl_wait();
-    pdl_release();
+    if (pdl_early) {
+        pdl_release();
+        pdl_wait();
+    } else {
+        pdl_wait();
+        pdl_release();
+    }
 }
 
 __device__ __forceinline__ float warp_sum(float v) {
@@ -189,23 +198,6 @@ __device__ __forceinline__ int first_row(int R, int rows, int row0) {
 // Row r of the group, relative to first_row (clamped: only a matrix of fewer than R rows has rows to clamp).
 __device__ __forceinline__ int row_off(int r, int rows, int first) {
     return first + r < rows ? r : rows - 1 - first;
-}
-
-// Bytes at the start of each weight row that a matvec starts fetching into L2 before it waits for the previous
-// kernel (PDL): the weights never come from an earlier kernel, and while that kernel runs, memory is mostly idle.
-// The host may set it at module load (-Dsplitscope.cuda.prefetch=BYTES; 0: none).
-__constant__ int prefetch_bytes = 2048;
-
-// Called before pdl_wait by the R-row groups: the group's wpr warps share the 128-byte lines of its rows, which
-// start at row_first (the weights of row `first`), row_bytes apart.
-template <int R>
-__device__ __forceinline__ void prefetch_rows(const u8* row_first, i64 row_bytes, int rows, int first, int part, int wpr) {
-    int lines = (int) ((row_bytes < prefetch_bytes ? row_bytes : prefetch_bytes) / 128);
-#pragma unroll
-    for (int r = 0; r < R; r++) {
-        const u8* p = row_first + (i64) row_off(r, rows, first) * row_bytes;
-        for (int l = part * WARP + threadIdx.x; l < lines; l += WARP * wpr) prefetch_l2(p + 128 * l);
-    }
 }
 
 // Sums each of the R rows read from first over the warp and the group's wpr warps; lane r stores y[b][first + r]

@@ -65,8 +65,6 @@ __device__ __forceinline__ void q8_0_group(
     RowGroup g = row_group(R, wpr, bx);
     int b = blockIdx.y, nc = cols / 16, step = WARP * wpr;
     int first = first_row(R, rows, g.row0);
-    // a matrix picked by expert ids waits first: the ids come from an earlier kernel
-    if (!ids) prefetch_rows<R>((const u8*) wq + (i64) first * cols, cols, rows, first, g.part, wpr);
     pdl_enter();
     i64 row = expert_row0(ids, b, rows) + first;
     const int4* w4 = (const int4*) (wq + row * cols);

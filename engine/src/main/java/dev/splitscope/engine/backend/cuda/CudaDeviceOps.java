@@ -95,7 +95,7 @@ public final class CudaDeviceOps implements DeviceOps {
     @Override
     public void beginStep(int[] ids, int pos0) {
         undefer();
-        gpu.queue().beginStep();
+        gpu.queue().beginStep(ids.length == 1);
         stagedIds = null;
         if (ids.length != 1) return;
         copyStepInputs(ids[0], pos0);

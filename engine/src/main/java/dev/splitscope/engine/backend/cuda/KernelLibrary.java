@@ -32,8 +32,6 @@ final class KernelLibrary {
     private final CudaDevice device;
     private final Map<String, CUmodule> modules = new HashMap<>();
     private final Map<Kernel, CUfunction> functions = new EnumMap<>(Kernel.class);
-    /** -Dsplitscope.cuda.prefetch=BYTES: how much of each weight row the Q4_0/Q8_0 matvecs fetch before they wait. */
-    private static final Integer PREFETCH_BYTES = Integer.getInteger("splitscope.cuda.prefetch");
     private Nvrtc nvrtc;
     private LaunchQueue queue;
     private final boolean forceNvrtc;
@@ -89,14 +87,18 @@ final class KernelLibrary {
         }
         CUmodule m = new CUmodule();
         cuModuleLoadData(m, image);
-        if (PREFETCH_BYTES != null && name.startsWith("matvec_q")) setInt(m, "prefetch_bytes", PREFETCH_BYTES);
+        if (PdlLaunch.EARLY) setInt(m, "pdl_early", 1);
         return m;
     }
 
-    /** Sets the module's int {@code __constant__} {@code symbol}. */
+    /** Sets the module's int {@code __constant__} {@code symbol}, where the module kept it (unused ones are dropped). */
     private static void setInt(CUmodule m, String symbol, int value) {
         jcuda.driver.CUdeviceptr p = new jcuda.driver.CUdeviceptr();
-        cuModuleGetGlobal(p, new long[1], m, symbol);
+        try {
+            cuModuleGetGlobal(p, new long[1], m, symbol);
+        } catch (jcuda.CudaException notInThisModule) {
+            return;
+        }
         jcuda.driver.JCudaDriver.cuMemcpyHtoD(p, Pointer.to(new int[] {value}), 4);
     }
 

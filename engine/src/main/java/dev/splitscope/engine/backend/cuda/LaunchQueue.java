@@ -27,6 +27,7 @@ final class LaunchQueue {
     private boolean recording, capturing;
     private long replays, captures, direct, flushes;
     private long stepStartFlushes;
+    private boolean stepIsSingleToken;
     private CudaGraph stepGraph, lastGraph;
     private CudaTimer timer;
     private double gpuMillis;
@@ -61,9 +62,10 @@ final class LaunchQueue {
         else op.run();
     }
 
-    /** Marks the start of a step (see {@link #endStep}). */
-    void beginStep() {
+    /** Marks the start of a step (see {@link #endStep}); only a single-token step can be replayed whole. */
+    void beginStep(boolean singleToken) {
         stepStartFlushes = flushes;
+        stepIsSingleToken = singleToken;
     }
 
     /**
@@ -73,7 +75,8 @@ final class LaunchQueue {
     void endStep() {
         lastGraph = null;
         flush();
-        stepGraph = flushes == stepStartFlushes + 1 ? lastGraph : null;
+        // a prompt batch defers only its head (one token's final norm and logits): that graph is no step
+        stepGraph = stepIsSingleToken && flushes == stepStartFlushes + 1 ? lastGraph : null;
     }
 
     boolean hasStepGraph() {

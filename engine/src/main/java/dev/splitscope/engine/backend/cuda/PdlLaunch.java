@@ -23,9 +23,13 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *
  * <p>JCuda 12.6 has no binding for cuLaunchKernelEx, so it is called through FFM on libcuda, with the function and
  * stream handles JCuda holds. Off with {@code -Dsplitscope.cuda.pdl=false} (to measure what it gains).
+ * Only kernels captured into a graph launch this way (KernelLibrary).
  */
 final class PdlLaunch {
-    static final boolean ENABLED = !"false".equals(System.getProperty("splitscope.cuda.pdl"));
+    private static final String MODE = System.getProperty("splitscope.cuda.pdl", "on");
+    static final boolean ENABLED = !"false".equals(MODE);
+    /** -Dsplitscope.cuda.pdl=early: kernels let the next one launch before they wait (pdl_enter in common.cuh). */
+    static final boolean EARLY = "early".equals(MODE);
     private static final int ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION = 6;
     /** CUlaunchConfig: grid and block dims and shared bytes (7 uints), stream, attribute pointer, attribute count. */
     private static final long CONFIG_BYTES = 56, ATTRIBUTE_BYTES = 72;
