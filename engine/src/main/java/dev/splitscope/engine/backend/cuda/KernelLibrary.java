@@ -17,7 +17,6 @@ import java.util.Map;
 
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
-import static jcuda.driver.JCudaDriver.cuModuleGetGlobal;
 import static jcuda.driver.JCudaDriver.cuModuleLoadData;
 
 /**
@@ -87,19 +86,7 @@ final class KernelLibrary {
         }
         CUmodule m = new CUmodule();
         cuModuleLoadData(m, image);
-        if (PdlLaunch.EARLY) setInt(m, "pdl_early", 1);
         return m;
-    }
-
-    /** Sets the module's int {@code __constant__} {@code symbol}, where the module kept it (unused ones are dropped). */
-    private static void setInt(CUmodule m, String symbol, int value) {
-        jcuda.driver.CUdeviceptr p = new jcuda.driver.CUdeviceptr();
-        try {
-            cuModuleGetGlobal(p, new long[1], m, symbol);
-        } catch (jcuda.CudaException notInThisModule) {
-            return;
-        }
-        jcuda.driver.JCudaDriver.cuMemcpyHtoD(p, Pointer.to(new int[] {value}), 4);
     }
 
     private static byte[] resource(String file) {

@@ -26,10 +26,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * Only kernels captured into a graph launch this way (KernelLibrary).
  */
 final class PdlLaunch {
-    private static final String MODE = System.getProperty("splitscope.cuda.pdl", "on");
-    static final boolean ENABLED = !"false".equals(MODE);
-    /** -Dsplitscope.cuda.pdl=early: kernels let the next one launch before they wait (pdl_enter in common.cuh). */
-    static final boolean EARLY = "early".equals(MODE);
+    static final boolean ENABLED = !"false".equals(System.getProperty("splitscope.cuda.pdl"));
     private static final int ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION = 6;
     /** CUlaunchConfig: grid and block dims and shared bytes (7 uints), stream, attribute pointer, attribute count. */
     private static final long CONFIG_BYTES = 56, ATTRIBUTE_BYTES = 72;
