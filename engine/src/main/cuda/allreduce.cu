@@ -114,6 +114,7 @@ extern "C" __global__ void ar_sum(RANK_SRCS, float* dst, int ranks, long long n,
 // Both in one launch of one block, for decode-sized reductions (one launch fewer per reduction): thread 0 signals
 // and waits, then the block sums.
 extern "C" __global__ void ar_small(RANK_FLAGS, RANK_SRCS, int* own, float* dst, int ranks, int n, int type, int* error) {
+    pdl_enter();  // the partial is complete before the flag says so
     __shared__ int ok;
     if (threadIdx.x == 0) {
         const int* flags[MAX_RANKS] = {f0, f1, f2, f3, f4, f5, f6, f7};

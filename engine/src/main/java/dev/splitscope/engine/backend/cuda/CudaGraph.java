@@ -19,7 +19,12 @@ public final class CudaGraph implements AutoCloseable {
 
     private final CudaDevice device;
     private final CUgraph graph = new CUgraph();
-    private final CUgraphExec exec = new CUgraphExec();
+    /**
+     * Two instances of the graph, launched in turn: the host may queue the next step while the previous one runs
+     * (chained greedy steps) without relaunching an instance that is still executing.
+     */
+    private final CUgraphExec[] execs = {new CUgraphExec(), new CUgraphExec()};
+    private int next;
 
     private CudaGraph(CudaDevice device) {
         this.device = device;
@@ -34,18 +39,19 @@ public final class CudaGraph implements AutoCloseable {
         } finally {
             cuStreamEndCapture(device.stream(), g.graph);
         }
-        cuGraphInstantiate(g.exec, g.graph, 0);
+        for (CUgraphExec e : g.execs) cuGraphInstantiate(e, g.graph, 0);
         return g;
     }
 
     /** Queues one replay on the device's stream. */
     public void launch() {
-        cuGraphLaunch(exec, device.stream());
+        cuGraphLaunch(execs[next], device.stream());
+        next ^= 1;
     }
 
     @Override
     public void close() {
-        cuGraphExecDestroy(exec);
+        for (CUgraphExec e : execs) cuGraphExecDestroy(e);
         cuGraphDestroy(graph);
     }
 }

@@ -63,11 +63,12 @@ enum Kernel {
 
     /**
      * True for the kernels that call pdl_wait on entry (common.cuh), which may therefore be launched before the
-     * kernel ahead of them ends (PdlLaunch). The reductions poll other devices and the load-time kernels gain nothing.
+     * kernel ahead of them ends (PdlLaunch). Of the reductions, only the one inside decode graphs (ar_small) does; the
+     * load-time kernels gain nothing.
      */
     boolean waitsInKernel() {
         return switch (this) {
-            case AR_BARRIER, AR_SUM, AR_SMALL, DEQUANT_F16, F32_TO_F16, REPACK_Q8_0, REPACK_Q4_0, REPACK_Q6_K -> false;
+            case AR_BARRIER, AR_SUM, DEQUANT_F16, F32_TO_F16, REPACK_Q8_0, REPACK_Q4_0, REPACK_Q6_K -> false;
             default -> true;
         };
     }
