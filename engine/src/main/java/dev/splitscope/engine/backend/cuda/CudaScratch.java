@@ -19,10 +19,11 @@ final class CudaScratch implements AutoCloseable {
         return q8;
     }
 
-    AttentionScratch attention(int n, int heads, int splits, int hd) {
-        if (attention == null || (long) n * heads * splits * hd * 4 > attention.part().bytes() || (long) n * heads * splits * 8 > attention.ml().bytes()) {
+    /** The split counters are zeroed on {@code stream} (the legacy stream would break other devices' captures). */
+    AttentionScratch attention(int n, int heads, int splits, int hd, jcuda.driver.CUstream stream) {
+        if (attention == null || !attention.fits(n, heads, splits, hd)) {
             if (attention != null) attention.close();
-            attention = AttentionScratch.allocate(n, heads, splits, hd);
+            attention = AttentionScratch.allocate(n, heads, splits, hd, stream);
         }
         return attention;
     }
