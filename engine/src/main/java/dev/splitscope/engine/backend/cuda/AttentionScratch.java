@@ -7,20 +7,15 @@ package dev.splitscope.engine.backend.cuda;
 public record AttentionScratch(DeviceBuffer part, DeviceBuffer ml, DeviceBuffer done, int n, int heads, int splits, int hd)
         implements AutoCloseable {
 
-    /** Scratch for n tokens, its counters zeroed on {@code stream} (null: the legacy stream, for tests). */
-    public static AttentionScratch allocate(int n, int heads, int splits, int hd, jcuda.driver.CUstream stream) {
+    public static AttentionScratch allocate(int n, int heads, int splits, int hd) {
         long slots = (long) n * heads * splits;
         DeviceBuffer done = DeviceBuffer.allocate(4L * n * heads);
-        jcuda.driver.JCudaDriver.cuMemsetD8Async(done.pointer(), (byte) 0, done.bytes(), stream);
+        done.fill((byte) 0);
         return new AttentionScratch(DeviceBuffer.allocate(slots * hd * 4), DeviceBuffer.allocate(slots * 8), done, n, heads, splits, hd);
     }
 
-    boolean fits(int n, int heads, int splits, int hd) {
-        return (long) n * heads * splits * hd * 4 <= part.bytes() && (long) n * heads * splits * 8 <= ml.bytes() && 4L * n * heads <= done.bytes();
-    }
-
     void require(int n, int heads, int splits, int hd) {
-        if (!fits(n, heads, splits, hd))
+        if ((long) n * heads * splits * hd * 4 > part.bytes() || (long) n * heads * splits * 8 > ml.bytes() || 4L * n * heads > done.bytes())
             throw new IllegalArgumentException("attention scratch for " + this.n + "x" + this.heads + "x" + this.splits + "x" + this.hd
                     + " is too small for " + n + "x" + heads + "x" + splits + "x" + hd);
     }

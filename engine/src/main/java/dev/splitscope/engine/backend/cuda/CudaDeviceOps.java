@@ -456,7 +456,7 @@ public final class CudaDeviceOps implements DeviceOps {
         Q8Input q8 = headDim % 32 == 0 && tokens < GEMM_MIN_TOKENS ? scratch.q8((long) tokens * q.width()) : null;
         wrote(out);
         gpu.attention(a(q).address(), cache.k(layer), cache.v(layer), a(out).address(), stepInputs.address(),
-                scratch.attention(tokens, nHead, splits, headDim, gpu.device().stream()), tokens, nHead, nKv, headDim, splits, (float) (1 / Math.sqrt(headDim)), q8);
+                scratch.attention(tokens, nHead, splits, headDim), tokens, nHead, nKv, headDim, splits, (float) (1 / Math.sqrt(headDim)), q8);
         if (q8 != null) producedQ8(out, tokens, q8);
     }
 

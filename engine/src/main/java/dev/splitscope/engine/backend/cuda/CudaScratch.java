@@ -19,11 +19,10 @@ final class CudaScratch implements AutoCloseable {
         return q8;
     }
 
-    /** The split counters are zeroed on {@code stream} (the legacy stream would break other devices' captures). */
-    AttentionScratch attention(int n, int heads, int splits, int hd, jcuda.driver.CUstream stream) {
-        if (attention == null || !attention.fits(n, heads, splits, hd)) {
+    AttentionScratch attention(int n, int heads, int splits, int hd) {
+        if (attention == null || (long) n * heads * splits * hd * 4 > attention.part().bytes() || (long) n * heads * splits * 8 > attention.ml().bytes()) {
             if (attention != null) attention.close();
-            attention = AttentionScratch.allocate(n, heads, splits, hd, stream);
+            attention = AttentionScratch.allocate(n, heads, splits, hd);
         }
         return attention;
     }

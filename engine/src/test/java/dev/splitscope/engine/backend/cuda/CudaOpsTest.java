@@ -193,7 +193,7 @@ class CudaOpsTest {
             }
         try (DeviceBuffer dq = DeviceBuffer.of(q); DeviceBuffer dk = DeviceBuffer.of(packHalves(kc)); DeviceBuffer dv = DeviceBuffer.of(packHalves(vc));
              DeviceBuffer out = DeviceBuffer.allocate(4L * want.length); DeviceBuffer pos = DeviceBuffer.of(new int[] {pos0});
-             AttentionScratch s = AttentionScratch.allocate(n, nHead, splits, hd, null);
+             AttentionScratch s = AttentionScratch.allocate(n, nHead, splits, hd);
              DeviceBuffer out2 = DeviceBuffer.allocate(4L * want.length);
              Q8Input q1 = Q8Input.allocate(want.length); Q8Input q2 = Q8Input.allocate(want.length)) {
             out.fill((byte) 0x7f);
