@@ -1,8 +1,8 @@
-// Decode attention, flash-decoding style, in one launch. Block (head, split, token) scores the keys of one chunk of
-// CHUNK positions, two threads per key (each half of the head dims, 128-bit loads where the head size allows), keeps
-// exp(s - m) in shared memory and writes an unnormalised partial output plus (m, l); the last split of a (token, head)
-// to finish, found with a counter, merges them all. Token t sees positions [0, pos[0] + t] (causal), so the same
-// kernel serves a prompt batch. GQA: query head h reads kv head h / (n_head / n_kv). Cache is f16 [ctx][n_kv * hd].
+// Decode attention, flash-decoding style. Pass 1 (attn_split): block (head, split, token) scores the keys of one
+// chunk of CHUNK positions, two threads per key (each half of the head dims, 128-bit loads where the head size
+// allows), keeps exp(s - m) in shared memory and writes an unnormalised partial output plus (m, l). Pass 2
+// (attn_combine) merges the splits of each head. Token t sees positions [0, pos[0] + t] (causal), so the same kernels
+// serve a prompt batch. GQA: query head h reads kv head h / (n_head / n_kv). Cache is f16 [ctx][n_kv * hd].
 #include "common.cuh"
 
 #define CHUNK 64
@@ -25,33 +25,10 @@ __device__ __forceinline__ float key_dot(const float* sq, const u16* kp, int d0,
     return s;
 }
 
-// Merges the splits of (token t, head h) into out. Reads through L2: other blocks of this launch wrote the partials.
-// xq non-null: out's q8_1 form is written too (hd a multiple of 32, so whole warps hold whole groups), sparing the
-// output projection its quantization launch.
-__device__ __forceinline__ void combine(const float* part, const float2* ml, float* __restrict__ out, int h, int t,
-                                        int kv_len, int n_head, int hd, int nsplit, i8* xq, float2* xds) {
-    int used = min(nsplit, (kv_len + CHUNK - 1) / CHUNK);
-    i64 base = ((i64) t * n_head + h) * nsplit;
-    float M = NEG_INF;
-    for (int s = 0; s < used; s++) M = fmaxf(M, __ldcg(&ml[base + s]).x);
-    float L = 0.f;
-    for (int s = 0; s < used; s++) {
-        float2 v = __ldcg(&ml[base + s]);
-        L += v.y * __expf(v.x - M);
-    }
-    for (int d = threadIdx.x; d < hd; d += blockDim.x) {
-        float acc = 0.f;
-        for (int s = 0; s < used; s++) acc += __ldcg(&part[(base + s) * hd + d]) * __expf(__ldcg(&ml[base + s]).x - M);
-        i64 i = ((i64) t * n_head + h) * hd + d;
-        out[i] = acc / L;
-        if (xq) q8_group(acc / L, xq, xds, i);
-    }
-}
-
 extern "C" __global__ void __launch_bounds__(128) attn_split(
         const float* __restrict__ q, const u16* __restrict__ kc, const u16* __restrict__ vc,
-        float* part, float2* ml, const int* __restrict__ pos, int n_head, int n_kv, int hd, float scale,
-        float* __restrict__ out, i8* __restrict__ xq, float2* __restrict__ xds, int* __restrict__ count) {
+        float* __restrict__ part, float2* __restrict__ ml, const int* __restrict__ pos,
+        int n_head, int n_kv, int hd, float scale) {
     pdl_enter();
     __shared__ float sq[256];
     __shared__ float sp[CHUNK];
@@ -60,7 +37,7 @@ extern "C" __global__ void __launch_bounds__(128) attn_split(
     int kv_len = pos[0] + t + 1;
     int p0 = s * CHUNK, p1 = min(p0 + CHUNK, kv_len), n = p1 - p0;
     i64 slot = ((i64) t * n_head + h) * nsplit + s;
-    if (p0 >= kv_len) return;  // the merge skips splits past kv_len
+    if (p0 >= kv_len) return;  // the combine pass skips splits past kv_len
     int kvh = h / (n_head / n_kv), stride = n_kv * hd;
     const float* qh = q + ((i64) t * n_head + h) * hd;
     for (int d = threadIdx.x; d < hd; d += blockDim.x) sq[d] = qh[d];
@@ -89,18 +66,40 @@ extern "C" __global__ void __launch_bounds__(128) attn_split(
         part[slot * hd + d] = acc;
     }
     if (threadIdx.x == 0) ml[slot] = make_float2(m, l);
-    // count this split once its writes are visible; the last one of (t, h) resets the counter and merges
-    __shared__ int last;
-    __threadfence();
-    __syncthreads();
-    if (threadIdx.x == 0) {
-        int* c = count + (i64) t * n_head + h;
-        last = atomicAdd(c, 1) == min(nsplit, (kv_len + CHUNK - 1) / CHUNK) - 1;
-        if (last) *c = 0;
-    }
-    __syncthreads();
-    if (!last) return;
-    __threadfence();
-    combine(part, ml, out, h, t, kv_len, n_head, hd, nsplit, xq, xds);
 }
 
+// xq non-null: out's q8_1 form is written too (hd a multiple of 32 and blockDim.x == hd, so each warp holds one
+// group), sparing the output projection its quantization launch.
+__device__ __forceinline__ void combine(const float* __restrict__ part, const float2* __restrict__ ml,
+                                        float* __restrict__ out, const int* __restrict__ pos,
+                                        int n_head, int hd, int nsplit, i8* xq, float2* xds) {
+    int h = blockIdx.x, t = blockIdx.y;
+    int kv_len = pos[0] + t + 1;
+    int used = min(nsplit, (kv_len + CHUNK - 1) / CHUNK);
+    i64 base = ((i64) t * n_head + h) * nsplit;
+    float M = NEG_INF;
+    for (int s = 0; s < used; s++) M = fmaxf(M, ml[base + s].x);
+    float L = 0.f;
+    for (int s = 0; s < used; s++) L += ml[base + s].y * __expf(ml[base + s].x - M);
+    for (int d = threadIdx.x; d < hd; d += blockDim.x) {
+        float acc = 0.f;
+        for (int s = 0; s < used; s++) acc += part[(base + s) * hd + d] * __expf(ml[base + s].x - M);
+        i64 i = ((i64) t * n_head + h) * hd + d;
+        out[i] = acc / L;
+        if (xq) q8_group(acc / L, xq, xds, i);
+    }
+}
+
+extern "C" __global__ void attn_combine(const float* __restrict__ part, const float2* __restrict__ ml,
+                                        float* __restrict__ out, const int* __restrict__ pos,
+                                        int n_head, int hd, int nsplit) {
+    pdl_enter();
+    combine(part, ml, out, pos, n_head, hd, nsplit, nullptr, nullptr);
+}
+
+extern "C" __global__ void attn_combine_q8(const float* __restrict__ part, const float2* __restrict__ ml,
+                                           float* __restrict__ out, const int* __restrict__ pos,
+                                           int n_head, int hd, int nsplit, i8* __restrict__ xq, float2* __restrict__ xds) {
+    pdl_enter();
+    combine(part, ml, out, pos, n_head, hd, nsplit, xq, xds);
+}

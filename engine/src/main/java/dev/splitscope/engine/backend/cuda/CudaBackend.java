@@ -314,8 +314,10 @@ public final class CudaBackend implements AutoCloseable {
         if (hd > 256) throw new IllegalArgumentException("attention supports head dims up to 256, got " + hd);
         if (xq != null && hd % 32 != 0) throw new IllegalArgumentException("q8_1 needs head dims of a multiple of 32, got " + hd);
         s.require(n, nHead, nSplit, hd);
-        kernels.launch(Kernel.ATTENTION, nHead, nSplit, n, 2 * ATTENTION_CHUNK, 1, q, kCache, vCache, s.part(), s.ml(), pos, nHead, nKv, hd,
-                scale, out, xq == null ? null : xq.quants(), xq == null ? null : xq.scales(), s.done());
+        kernels.launch(Kernel.ATTN_SPLIT, nHead, nSplit, n, 2 * ATTENTION_CHUNK, 1, q, kCache, vCache, s.part(), s.ml(), pos, nHead, nKv, hd, scale);
+        int threads = Math.min(256, roundUpWarp(hd));
+        if (xq == null) kernels.launch(Kernel.ATTN_COMBINE, nHead, n, 1, threads, 1, s.part(), s.ml(), out, pos, nHead, hd, nSplit);
+        else kernels.launch(Kernel.ATTN_COMBINE_Q8, nHead, n, 1, threads, 1, s.part(), s.ml(), out, pos, nHead, hd, nSplit, xq.quants(), xq.scales());
     }
 
     /** Splits that cover {@code positions} cached positions. */
