@@ -110,7 +110,7 @@ final class KernelLibrary {
             List<Object> sig = new ArrayList<>(args.length + 6);
             sig.add(k);
             sig.add(gx); sig.add(gy); sig.add(gz); sig.add(bx); sig.add(by);
-            for (Object a : args) sig.add(a instanceof DeviceBuffer b ? (Object) b.address() : a);
+            for (Object a : args) sig.add(a == null ? (Object) 0L : a instanceof DeviceBuffer b ? b.address() : a);  // null: a null pointer
             // the parameter block is built only if the launch really runs (not when a cached graph replays it)
             queue.add(sig, () -> run(k, f, gx, gy, gz, bx, by, args));
         } else {
