@@ -308,7 +308,7 @@ public final class CudaDeviceOps implements DeviceOps {
         checkIds(ids, table.view().rows());
         long idsAt;
         if (ids == stagedIds) {
-            idsAt = stepInputs.address() + 4;  // staged by beginStep, copied in by the step's first node
+            idsAt = stepInputs.address() + 4;  // staged by beginStep and copied in ahead of the step
             stepVocab = table.view().rows();
         } else {
             undefer();
