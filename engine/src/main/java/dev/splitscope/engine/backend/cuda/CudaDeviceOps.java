@@ -50,6 +50,7 @@ public final class CudaDeviceOps implements DeviceOps {
     private int stepVocab;
     private final List<AutoCloseable> owned = new ArrayList<>();
     private final Map<DeviceOps.Weight, DeviceWeight> stacked = new IdentityHashMap<>();
+    /** The position stepInputs holds on the device (-1: unknown); setPos skips writing the same one again. */
     private int lastPos = -1;
     /** The activation whose q8_1 form the scratch holds (q, k and v, or gate and up, share one quantization). */
     private long q8Source = -1;
@@ -148,6 +149,7 @@ public final class CudaDeviceOps implements DeviceOps {
         if (winners == null) winners = new WinnerRing(gpu.device());
         // the winner becomes the next step's token, at the next position, and goes to the host behind the step
         gpu.argmaxPair(a(logits).address(), logits.width(), bestOut.address(), stepInputs.address());
+        lastPos++;  // what the device now holds (setPos compares against it)
         winners.push(bestOut, 4);
     }
 
@@ -155,9 +157,7 @@ public final class CudaDeviceOps implements DeviceOps {
     public boolean replayChained() {
         if (stepVocab == 0) return false;
         undefer();
-        if (!gpu.queue().replayStep()) return false;
-        lastPos++;
-        return true;
+        return gpu.queue().replayStep();
     }
 
     @Override

@@ -125,8 +125,8 @@ final class KernelLibrary {
     }
 
     /**
-     * Programmatic launches only go into captured graphs, where capture turns them into kernel-to-kernel edges. A
-     * kernel launched straight after a graph on the stream was seen to start before the graph's last kernel ended.
+     * Programmatic launches only go into captured graphs: capture turns them into kernel-to-kernel edges, and the
+     * decode steps the graphs hold are where the gaps between kernels cost. Direct launches keep plain stream order.
      */
     private void run(Kernel k, CUfunction f, int gx, int gy, int gz, int bx, int by, Object[] args) {
         if (k.waitsInKernel() && queue != null && queue.capturing() && programmaticLaunch())

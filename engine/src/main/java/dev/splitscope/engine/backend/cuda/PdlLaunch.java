@@ -17,9 +17,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * Kernel launches with programmatic dependent launch (Hopper on): {@code cuLaunchKernelEx} with the
- * programmatic-stream-serialization attribute lets a kernel start while the previous one in the stream finishes; the
- * kernel waits for it with {@code pdl_wait} (common.cuh) and in the meantime starts its weights coming. Captured into
- * a decode graph, the attribute becomes a programmatic edge, which hides most of the gap between two kernels.
+ * programmatic-stream-serialization attribute lets a kernel be launched while the previous one in the stream
+ * finishes; the kernel waits for it on entry with {@code pdl_wait} (common.cuh). Captured into a decode graph, the
+ * attribute becomes a programmatic edge, which hides most of the gap between two kernels.
  *
  * <p>JCuda 12.6 has no binding for cuLaunchKernelEx, so it is called through FFM on libcuda, with the function and
  * stream handles JCuda holds. Off with {@code -Dsplitscope.cuda.pdl=false} (to measure what it gains).
