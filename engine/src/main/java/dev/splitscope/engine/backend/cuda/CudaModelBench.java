@@ -81,9 +81,10 @@ public final class CudaModelBench {
                 // the same steps again with each graph replay timed on the device: device time vs host time
                 gpu.setGraphTiming(true);
                 long t2 = System.nanoTime();
-                for (int i = 0; i < 32; i++) next = run.forwardGreedy(new int[] {next}, i);
-                double timedMs = (System.nanoTime() - t2) / 1e6 / 32, deviceMs = gpu.graphMillis() / 32;
+                for (int i = 0; i < tg; i++) next = run.forwardGreedy(new int[] {next}, i);
+                double timedMs = (System.nanoTime() - t2) / 1e6 / tg, deviceMs = gpu.graphMillis() / tg;
                 gpu.setGraphTiming(false);
+                double argmaxUs = argmaxMicros(gpu, s.nVocab());
                 double roofMs = bytes / bw * 1e3;
                 System.out.printf("model %s (%s, %d layers) on %s, weights read per token %.2f GB, first batch incl. upload %.1f s%n",
                         path.getFileName(), s.name(), s.nLayer(), String.join(",", run.deviceNames()), bytes / 1e9, loadS);
@@ -104,9 +105,22 @@ public final class CudaModelBench {
                             devs.size(), run.reducePath(), sync / 1e6, bytesMoved);
                 }
                 if (CudaDeviceOps.GRAPHS && devs.size() == 1)
-                    System.out.printf("tg step breakdown: %.3f ms on the device (graph replays, = %.1f%% of roofline), %.3f ms host and copies%n",
-                            deviceMs, 100 * roofMs / deviceMs, timedMs - deviceMs);
+                    System.out.printf("tg step breakdown: %.3f ms on the device (graph replays, = %.1f%% of roofline), %.3f ms host and copies;"
+                            + " the device argmax of %d logits alone %.1f us%n", deviceMs, 100 * roofMs / deviceMs, timedMs - deviceMs, s.nVocab(), argmaxUs);
             }
+        }
+    }
+
+    /** Device microseconds of one greedy pick over a row of {@code cols} logits (CUDA events around 100 launches). */
+    static double argmaxMicros(CudaBackend gpu, int cols) {
+        float[] row = new float[cols];
+        Random r = new Random(2);
+        for (int i = 0; i < cols; i++) row[i] = (float) r.nextGaussian();
+        try (DeviceBuffer x = DeviceBuffer.of(row); DeviceBuffer out = DeviceBuffer.allocate(8); CudaTimer timer = new CudaTimer(gpu.device())) {
+            gpu.argmaxPair(x.address(), cols, out.address());
+            timer.start();
+            for (int i = 0; i < 100; i++) gpu.argmaxPair(x.address(), cols, out.address());
+            return timer.stopMillis() * 10;
         }
     }
 
