@@ -192,6 +192,17 @@ __device__ __forceinline__ int row_off(int r, int rows, int first) {
     return first + r < rows ? r : rows - 1 - first;
 }
 
+// Starts this lane's weights of the first step of tile [k, t1) coming into L2 (U chunks of each of the R rows from
+// first; chunks: per row), where a barrier comes before the loads may.
+template <int R, int U>
+__device__ __forceinline__ void prefetch_tile(const int4* w4, int chunks, int rows, int first, int k, int step, int t1) {
+#pragma unroll
+    for (int u = 0; u < U; u++)
+#pragma unroll
+        for (int r = 0; r < R; r++)
+            if (k + u * step < t1) prefetch_l2(w4 + row_off(r, rows, first) * chunks + k + u * step);
+}
+
 // Sums each of the R rows read from first over the warp and the group's wpr warps; lane r stores y[b][first + r]
 // (+)= its sum when that row is the group's own.
 template <int R>

@@ -93,12 +93,7 @@ __device__ __forceinline__ void q8_0_group(
         u16 s[R][U];
         if constexpr (PIPE) load(k, t1, w, s);  // ahead of the staging barrier, which loads cannot pass
         if constexpr (SMEM) {
-            if constexpr (!PIPE)  // at least start this tile's first weights coming into L2
-#pragma unroll
-                for (int u = 0; u < U; u++)
-#pragma unroll
-                    for (int r = 0; r < R; r++)
-                        if (k + u * step < t1) prefetch_l2(w4 + row_off(r, rows, first) * nc + k + u * step);
+            if constexpr (!PIPE) prefetch_tile<R, U>(w4, nc, rows, first, k, step, t1);  // at least start them coming
             int tid = threadIdx.y * WARP + threadIdx.x, nt = blockDim.y * WARP;
             __syncthreads();  // every warp is done with the previous tile
             for (int i = tid; i < t1 - t0; i += nt) sx[i] = x4[t0 + i];
