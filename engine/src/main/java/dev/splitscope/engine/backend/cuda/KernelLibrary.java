@@ -103,18 +103,18 @@ final class KernelLibrary {
         return new String(b, StandardCharsets.UTF_8);
     }
 
-    /** Launches {@code k} on the device's stream; block dims (bx, by), grid (gx, gy, gz). */
+    /** Launches {@code k} on the device's stream; block dims (bx, by), grid (gx, gy, gz); args as {@link KernelArg#of}. */
     void launch(Kernel k, int gx, int gy, int gz, int bx, int by, Object... args) {
         CUfunction f = function(k);
+        KernelArg[] a = KernelArg.of(k.function, args);
         if (queue != null && queue.recording()) {
-            List<Object> sig = new ArrayList<>(args.length + 6);
+            List<Object> sig = new ArrayList<>(a.length + 6);
             sig.add(k);
             sig.add(gx); sig.add(gy); sig.add(gz); sig.add(bx); sig.add(by);
-            for (Object a : args) sig.add(a == null ? (Object) 0L : a instanceof DeviceBuffer b ? b.address() : a);  // null: a null pointer
-            // the parameter block is built only if the launch really runs (not when a cached graph replays it)
-            queue.add(sig, () -> run(k, f, gx, gy, gz, bx, by, args));
+            sig.addAll(List.of(a));
+            queue.add(sig, () -> run(k, f, gx, gy, gz, bx, by, a));
         } else {
-            run(k, f, gx, gy, gz, bx, by, args);
+            run(k, f, gx, gy, gz, bx, by, a);
         }
     }
 
@@ -128,31 +128,21 @@ final class KernelLibrary {
      * Programmatic launches only go into captured graphs: capture turns them into kernel-to-kernel edges, and the
      * decode steps the graphs hold are where the gaps between kernels cost. Direct launches keep plain stream order.
      */
-    private void run(Kernel k, CUfunction f, int gx, int gy, int gz, int bx, int by, Object[] args) {
+    private void run(Kernel k, CUfunction f, int gx, int gy, int gz, int bx, int by, KernelArg[] args) {
         if (k.waitsInKernel() && queue != null && queue.capturing() && programmaticLaunch())
             PdlLaunch.launch(f, gx, gy, gz, bx, by, device.stream(), k.function, args);
-        else cuLaunchKernel(f, gx, gy, gz, bx, by, 1, 0, device.stream(), params(k, args), null);
+        else cuLaunchKernel(f, gx, gy, gz, bx, by, 1, 0, device.stream(), params(args), null);
     }
 
-    private static Pointer params(Kernel k, Object[] args) {
+    private static Pointer params(KernelArg[] args) {
         Pointer[] params = new Pointer[args.length];
-        for (int i = 0; i < args.length; i++) params[i] = param(args[i], k, i);
+        for (int i = 0; i < args.length; i++)
+            params[i] = args[i].wide() ? Pointer.to(new long[] {args[i].bits()}) : Pointer.to(new int[] {(int) args[i].bits()});
         return Pointer.to(params);
     }
 
     /** Defers launches into {@code q} while it records (decode steps), instead of launching at once. */
     void setQueue(LaunchQueue q) {
         this.queue = q;
-    }
-
-    private static Pointer param(Object a, Kernel k, int i) {
-        return switch (a) {
-            case null -> Pointer.to(new long[] {0L});
-            case DeviceBuffer b -> Pointer.to(new long[] {b.address()});
-            case Long v -> Pointer.to(new long[] {v});
-            case Integer v -> Pointer.to(new int[] {v});
-            case Float v -> Pointer.to(new float[] {v});
-            default -> throw new IllegalArgumentException(k.function + " argument " + i + ": unsupported type " + a.getClass().getSimpleName());
-        };
     }
 }

@@ -11,7 +11,6 @@ import java.lang.invoke.MethodHandle;
 import java.lang.reflect.Method;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -65,9 +64,9 @@ final class PdlLaunch {
         return UNAVAILABLE;
     }
 
-    /** Launches {@code f} on {@code stream} with the attribute; args as {@link KernelLibrary#launch}. */
+    /** Launches {@code f} on {@code stream} with the attribute. */
     static void launch(NativePointerObject f, int gx, int gy, int gz, int bx, int by, NativePointerObject stream,
-                       String name, Object[] args) {
+                       String name, KernelArg[] args) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment attr = arena.allocate(ATTRIBUTE_BYTES, 8);
             attr.set(JAVA_INT, 0, ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION);
@@ -82,14 +81,8 @@ final class PdlLaunch {
             MemorySegment params = arena.allocate(ADDRESS, Math.max(1, args.length));
             for (int i = 0; i < args.length; i++) {
                 MemorySegment slot = values.asSlice(8L * i, 8);
-                switch (args[i]) {
-                    case null -> slot.set(JAVA_LONG, 0, 0L);
-                    case DeviceBuffer b -> slot.set(JAVA_LONG, 0, b.address());
-                    case Long v -> slot.set(JAVA_LONG, 0, v);
-                    case Integer v -> slot.set(JAVA_INT, 0, v);
-                    case Float v -> slot.set(JAVA_FLOAT, 0, v);
-                    default -> throw new IllegalArgumentException(name + " argument " + i + ": unsupported type " + args[i].getClass().getSimpleName());
-                }
+                if (args[i].wide()) slot.set(JAVA_LONG, 0, args[i].bits());
+                else slot.set(JAVA_INT, 0, (int) args[i].bits());
                 params.setAtIndex(ADDRESS, i, slot);
             }
             int rc = (int) LAUNCH_EX.invokeExact(config, MemorySegment.ofAddress(handle(f)), params, MemorySegment.NULL);
