@@ -47,7 +47,7 @@ public final class Generation {
                 pos += run.greedyRun(id, pos, p.maxTokens() - 1, stream::take);
             } else {
                 do {
-                    id = sampler.sample(run.forward(new int[] {id}, pos++));
+                    id = next(sampler, new int[] {id}, pos++);
                 } while (stream.take(id));
             }
         }

@@ -50,10 +50,6 @@ final class WinnerRing implements AutoCloseable {
         return id;
     }
 
-    int pending() {
-        return pending;
-    }
-
     @Override
     public void close() {
         device.makeCurrent();
