@@ -1,7 +1,9 @@
 // One-shot all-reduce of tensor-parallel partial sums, on the devices: every rank signals that its partial is
 // complete, waits until every rank has, then reads all partials (its own and its peers', through peer access or the
-// shared memory of one GPU) and adds them in rank order, so that every rank gets the same bits. Flags count
-// reductions and only grow, so one flag per rank serves every reduction point and every graph replay.
+// shared memory of one GPU) and adds them in rank order, so that every rank gets the same bits.
+// Signals: each rank has a mailbox of MAX_RANKS counters in its own memory; rank p raises slot p of every mailbox
+// (stores to a peer are posted, no round trip) and polls only its own mailbox. Counters count reductions and only
+// grow, so one mailbox per rank serves every reduction point and every graph replay.
 #include "common.cuh"
 
 #define MAX_RANKS 8
@@ -34,23 +36,26 @@ __device__ __forceinline__ float travel(float v, int type) {
     return v;
 }
 
-// Raises this rank's flag (its partial was written by the kernels before this one on its stream) and waits until
-// every rank's flag has reached it; one thread only. False, with *error set, after a 10 s timeout (a peer never came).
-// Once *error is set (by a timeout, or by the host aborting after a rank failed) every later wait gives up at once,
-// so a broken step drains in one timeout instead of one per reduction.
-__device__ __forceinline__ bool signal_and_wait(const int* const* flags, int* own, int ranks, int* error) {
+// Raises this rank's slot in every mailbox (its partial was written by the kernels before this one on its stream) and
+// waits until every slot of its own mailbox has reached the same count; one thread only. False, with *error set, after
+// a 10 s timeout (a peer never came). Once *error is set (by a timeout, or by the host aborting after a rank failed)
+// every later wait gives up at its next look, so a broken step drains in one timeout instead of one per reduction.
+__device__ __forceinline__ bool signal_and_wait(int* const* slots, int* own, const int* mail, int ranks, int* error) {
     int mine = *own + 1;
     __threadfence_system();
-    store_release(own, mine);
+    for (int r = 0; r < ranks; r++) store_release(slots[r], mine);
     long long start = global_ns();
     for (int r = 0; r < ranks; r++)
-        while (load_acquire(flags[r]) - mine < 0) {
-            if (load_acquire(error) != 0) return false;
-            if (global_ns() - start > TIMEOUT_NS) {
-                atomicExch(error, 1);
-                return false;
+        for (int spins = 1; load_acquire(mail + r) - mine < 0; spins++) {
+            // error lives in host memory, a read across PCIe: look at it (and the clock) only every 256 polls
+            if ((spins & 255) == 0) {
+                if (load_acquire(error) != 0) return false;
+                if (global_ns() - start > TIMEOUT_NS) {
+                    atomicExch(error, 1);
+                    return false;
+                }
             }
-            __nanosleep(64);
+            __nanosleep(32);
         }
     return true;
 }
@@ -93,16 +98,17 @@ __device__ __forceinline__ bool aligned16(const float* const* src, const float* 
     return (bits & 15) == 0;
 }
 
-// The flags and partials of up to 8 ranks arrive as separate arguments (the launcher passes scalars only).
-#define RANK_FLAGS const int *f0, const int *f1, const int *f2, const int *f3, const int *f4, const int *f5, const int *f6, const int *f7
+// This rank's mailbox slots and the partials of up to 8 ranks arrive as separate arguments (the launcher passes
+// scalars only).
+#define RANK_SLOTS int *f0, int *f1, int *f2, int *f3, int *f4, int *f5, int *f6, int *f7
 #define RANK_SRCS const float *s0, const float *s1, const float *s2, const float *s3, const float *s4, const float *s5, \
                   const float *s6, const float *s7
 
 // Signal and wait in a single thread: a grid of spinning blocks could fill the GPU and starve the very peer it waits
 // for (logical devices share one GPU).
-extern "C" __global__ void ar_barrier(RANK_FLAGS, int* own, int ranks, int* error) {
-    const int* flags[MAX_RANKS] = {f0, f1, f2, f3, f4, f5, f6, f7};
-    signal_and_wait(flags, own, ranks, error);
+extern "C" __global__ void ar_barrier(RANK_SLOTS, int* own, const int* mail, int ranks, int* error) {
+    int* slots[MAX_RANKS] = {f0, f1, f2, f3, f4, f5, f6, f7};
+    signal_and_wait(slots, own, mail, ranks, error);
 }
 
 // The sum after ar_barrier, over the whole grid.
@@ -113,12 +119,13 @@ extern "C" __global__ void ar_sum(RANK_SRCS, float* dst, int ranks, long long n,
 
 // Both in one launch of one block, for decode-sized reductions (one launch fewer per reduction): thread 0 signals
 // and waits, then the block sums.
-extern "C" __global__ void ar_small(RANK_FLAGS, RANK_SRCS, int* own, float* dst, int ranks, int n, int type, int* error) {
-    pdl_enter();  // the partial is complete before the flag says so
+extern "C" __global__ void ar_small(RANK_SLOTS, RANK_SRCS, int* own, const int* mail, float* dst, int ranks, int n,
+                                    int type, int* error) {
+    pdl_enter();  // the partial is complete before the signal says so
     __shared__ int ok;
     if (threadIdx.x == 0) {
-        const int* flags[MAX_RANKS] = {f0, f1, f2, f3, f4, f5, f6, f7};
-        ok = signal_and_wait(flags, own, ranks, error);
+        int* slots[MAX_RANKS] = {f0, f1, f2, f3, f4, f5, f6, f7};
+        ok = signal_and_wait(slots, own, mail, ranks, error);
     }
     __syncthreads();
     if (!ok) return;

@@ -1,55 +1,54 @@
 // Decode attention, flash-decoding style. Pass 1 (attn_split): block (head, split, token) scores the keys of one
-// chunk of CHUNK positions, two threads per key (each half of the head dims, 128-bit loads where the head size
-// allows), keeps exp(s - m) in shared memory and writes an unnormalised partial output plus (m, l). Pass 2
-// (attn_combine) merges the splits of each head. Token t sees positions [0, pos[0] + t] (causal), so the same kernels
-// serve a prompt batch. GQA: query head h reads kv head h / (n_head / n_kv). Cache is f16 [ctx][n_kv * hd].
+// chunk of CHUNK positions, two threads per key (each half of the head dims), keeps exp(s - m) in shared memory and
+// writes an unnormalised partial output plus (m, l); one query token with a head size of 64, 128 or 256 takes a
+// faster path (attn_split_token, split_fast). Pass 2 (attn_combine) merges the splits of each head. Token t sees
+// positions [0, pos[0] + t] (causal), so the same kernels serve a prompt batch. GQA: query head h reads kv head
+// h / (n_head / n_kv). Cache is f16 [ctx][n_kv * hd].
 #include "common.cuh"
 
 #define CHUNK 64
+#define SPLIT_THREADS (2 * CHUNK)
+
+// q . k over 8 dims, the key's 8 halves packed in u.
+__device__ __forceinline__ float dot8(const float* q, uint4 u) {
+    u32 w[4] = {u.x, u.y, u.z, u.w};
+    float s = 0.f;
+#pragma unroll
+    for (int i = 0; i < 4; i++) s += q[2 * i] * h2f((u16) (w[i] & 0xFFFF)) + q[2 * i + 1] * h2f((u16) (w[i] >> 16));
+    return s;
+}
+
+// acc[0..8) += p * the 8 halves packed in u.
+__device__ __forceinline__ void axpy8(float* acc, float p, uint4 u) {
+    u32 w[4] = {u.x, u.y, u.z, u.w};
+#pragma unroll
+    for (int i = 0; i < 4; i++) {
+        acc[2 * i] += p * h2f((u16) (w[i] & 0xFFFF));
+        acc[2 * i + 1] += p * h2f((u16) (w[i] >> 16));
+    }
+}
 
 // q . k over dims [d0, d1) of one cached key; q in shared memory.
 __device__ __forceinline__ float key_dot(const float* sq, const u16* kp, int d0, int d1, bool vec) {
     float s = 0.f;
     if (vec) {
 #pragma unroll 4
-        for (int d = d0; d < d1; d += 8) {
-            uint4 u = *(const uint4*) (kp + d);
-            u32 w[4] = {u.x, u.y, u.z, u.w};
-#pragma unroll
-            for (int i = 0; i < 4; i++)
-                s += sq[d + 2 * i] * h2f((u16) (w[i] & 0xFFFF)) + sq[d + 2 * i + 1] * h2f((u16) (w[i] >> 16));
-        }
+        for (int d = d0; d < d1; d += 8) s += dot8(sq + d, *(const uint4*) (kp + d));
     } else {
         for (int d = d0; d < d1; d++) s += sq[d] * h2f(kp[d]);
     }
     return s;
 }
 
-extern "C" __global__ void __launch_bounds__(128) attn_split(
-        const float* __restrict__ q, const u16* __restrict__ kc, const u16* __restrict__ vc,
-        float* __restrict__ part, float2* __restrict__ ml, const int* __restrict__ pos,
-        int n_head, int n_kv, int hd, float scale) {
-    pdl_enter();
-    __shared__ float sq[256];
-    __shared__ float sp[CHUNK];
-    __shared__ float scratch[32];
-    int h = blockIdx.x, s = blockIdx.y, t = blockIdx.z, nsplit = gridDim.y;
-    int kv_len = pos[0] + t + 1;
-    int p0 = s * CHUNK, p1 = min(p0 + CHUNK, kv_len), n = p1 - p0;
-    i64 slot = ((i64) t * n_head + h) * nsplit + s;
-    if (p0 >= kv_len) return;  // the combine pass skips splits past kv_len
-    int kvh = h / (n_head / n_kv), stride = n_kv * hd;
-    const float* qh = q + ((i64) t * n_head + h) * hd;
-    for (int d = threadIdx.x; d < hd; d += blockDim.x) sq[d] = qh[d];
-    __syncthreads();
-    // two threads per key (blockDim.x == 2 * CHUNK): each scores half of the head dims
-    int i = threadIdx.x >> 1, half = threadIdx.x & 1, hh = hd / 2;
-    bool vec = (hh % 8) == 0;
-    float dot = 0.f;
-    if (i < n) dot = key_dot(sq, kc + (i64) (p0 + i) * stride + kvh * hd, half * hh, half * hh + hh, vec);
-    dot += __shfl_xor_sync(0xffffffffu, dot, 1);
-    if (i < n && half == 0) sp[i] = dot * scale;
-    __syncthreads();
+// What a split block shares between its passes.
+struct SplitSmem {
+    float q[256];
+    float p[CHUNK];                 // the scores, then exp(score - m)
+    float scratch[32];
+};
+
+// Softmax numerators of the chunk's n scores in sp (in place); returns m, and l through *l.
+__device__ __forceinline__ float chunk_softmax(float* sp, int n, float* scratch, float* l) {
     float m = threadIdx.x < n ? sp[threadIdx.x] : NEG_INF;
     m = block_max(m, scratch);
     float e = 0.f;
@@ -57,15 +56,142 @@ extern "C" __global__ void __launch_bounds__(128) attn_split(
         e = __expf(sp[threadIdx.x] - m);
         sp[threadIdx.x] = e;
     }
-    float l = block_sum(e, scratch);  // its barriers also publish sp
+    *l = block_sum(e, scratch);  // its barriers also publish sp
+    return m;
+}
+
+// Any head size: each thread reads its cache values one row after another, after waiting for the KV write.
+__device__ __forceinline__ void split_any(const float* qh, const u16* kp0, const u16* vp0, float* out, float2* ml,
+                                          int n, int hd, int stride, float scale, SplitSmem& sm) {
+    pdl_enter();
+    for (int d = threadIdx.x; d < hd; d += blockDim.x) sm.q[d] = qh[d];
+    __syncthreads();
+    // two threads per key (blockDim.x == 2 * CHUNK): each scores half of the head dims
+    int i = threadIdx.x >> 1, half = threadIdx.x & 1, hh = hd / 2;
+    float dot = 0.f;
+    if (i < n) dot = key_dot(sm.q, kp0 + (i64) i * stride, half * hh, half * hh + hh, hh % 8 == 0);
+    dot += __shfl_xor_sync(0xffffffffu, dot, 1);
+    if (i < n && half == 0) sm.p[i] = dot * scale;
+    __syncthreads();
+    float l, m = chunk_softmax(sm.p, n, sm.scratch, &l);
     for (int d = threadIdx.x; d < hd; d += blockDim.x) {
-        const u16* vp = vc + (i64) p0 * stride + kvh * hd + d;
+        const u16* vp = vp0 + d;
         float acc = 0.f;
 #pragma unroll 8
-        for (int j = 0; j < n; j++) acc += sp[j] * h2f(vp[(i64) j * stride]);
-        part[slot * hd + d] = acc;
+        for (int j = 0; j < n; j++) acc += sm.p[j] * h2f(vp[(i64) j * stride]);
+        out[d] = acc;
     }
-    if (threadIdx.x == 0) ml[slot] = make_float2(m, l);
+    if (threadIdx.x == 0) *ml = make_float2(m, l);
+}
+
+// Head sizes 64, 128 and 256: every cache value the block needs is loaded into registers in one batch, so a chunk
+// costs about one memory latency rather than one per value row. Rows older than this step (all but the newest in
+// decoding) are loaded before waiting for the previous kernel, the KV write, which only writes this step's rows.
+// Thread (i, half) scores key i over half of the dims; thread (g, pg) sums dims [8g, 8g + 8) over rows pg, pg + P, ...
+template <int HD>
+__device__ __forceinline__ void split_fast(const float* qh, const u16* kp0, const u16* vp0, float* out, float2* ml,
+                                           int n, int older, int stride, float scale, SplitSmem& sm, float* sums) {
+    constexpr int KP = HD / 16;              // 16-byte pieces of half a key
+    constexpr int G = HD / 8;                // 8-dim groups of a value row
+    constexpr int P = SPLIT_THREADS / G;     // position groups
+    constexpr int VP = CHUNK / P;            // value rows per thread
+    int i = threadIdx.x >> 1, half = threadIdx.x & 1, g = threadIdx.x % G, pg = threadIdx.x / G;
+    uint4 kr[KP], vr[VP];
+    auto load_rows = [&](int lo, int hi) {   // this thread's pieces of rows [lo, hi)
+        if (i >= lo && i < hi) {
+            const uint4* k4 = (const uint4*) (kp0 + (i64) i * stride + half * (HD / 2));
+#pragma unroll
+            for (int u = 0; u < KP; u++) kr[u] = k4[u];
+        }
+#pragma unroll
+        for (int u = 0; u < VP; u++) {
+            int j = pg + u * P;
+            if (j >= lo && j < hi) vr[u] = *(const uint4*) (vp0 + (i64) j * stride + 8 * g);
+        }
+    };
+    int ready = older < n ? older : n;
+    load_rows(0, ready);
+    pdl_enter();
+    load_rows(ready > 0 ? ready : 0, n);
+    for (int d = threadIdx.x; d < HD; d += blockDim.x) sm.q[d] = qh[d];
+    __syncthreads();
+    float dot = 0.f;
+    if (i < n)
+#pragma unroll
+        for (int u = 0; u < KP; u++) dot += dot8(sm.q + half * (HD / 2) + 8 * u, kr[u]);
+    dot += __shfl_xor_sync(0xffffffffu, dot, 1);
+    if (i < n && half == 0) sm.p[i] = dot * scale;
+    __syncthreads();
+    float l, m = chunk_softmax(sm.p, n, sm.scratch, &l);
+    float acc[8] = {};
+#pragma unroll
+    for (int u = 0; u < VP; u++) {
+        int j = pg + u * P;
+        if (j < n) axpy8(acc, sm.p[j], vr[u]);
+    }
+#pragma unroll
+    for (int e = 0; e < 8; e++) sums[pg * HD + 8 * g + e] = acc[e];
+    __syncthreads();
+    for (int d = threadIdx.x; d < HD; d += blockDim.x) {
+        float s = 0.f;
+#pragma unroll
+        for (int p = 0; p < P; p++) s += sums[p * HD + d];
+        out[d] = s;
+    }
+    if (threadIdx.x == 0) *ml = make_float2(m, l);
+}
+
+// Block (head, split, token)'s share of the work: n cached rows from p0, of which older were cached before this step.
+struct Split {
+    const float* q;
+    const u16 *k, *v;
+    float* out;
+    float2* ml;
+    int n, older, stride;
+};
+
+// n <= 0: nothing to do (the combine pass skips splits past kv_len). pos is the step's input, written before the step
+// began, so it may be read before pdl_enter.
+__device__ __forceinline__ Split split_of(const float* q, const u16* kc, const u16* vc, float* part, float2* ml,
+                                          const int* pos, int n_head, int n_kv, int hd) {
+    int h = blockIdx.x, s = blockIdx.y, t = blockIdx.z, nsplit = gridDim.y;
+    int p0 = s * CHUNK, kvh = h / (n_head / n_kv);
+    i64 slot = ((i64) t * n_head + h) * nsplit + s;
+    Split w;
+    w.stride = n_kv * hd;
+    w.n = min(p0 + CHUNK, pos[0] + t + 1) - p0;
+    w.older = pos[0] - p0;
+    w.q = q + ((i64) t * n_head + h) * hd;
+    w.k = kc + (i64) p0 * w.stride + kvh * hd;
+    w.v = vc + (i64) p0 * w.stride + kvh * hd;
+    w.out = part + slot * hd;
+    w.ml = ml + slot;
+    return w;
+}
+
+// A prompt batch: many blocks, so the light kernel that keeps many of them resident.
+extern "C" __global__ void __launch_bounds__(SPLIT_THREADS) attn_split(
+        const float* __restrict__ q, const u16* __restrict__ kc, const u16* __restrict__ vc,
+        float* __restrict__ part, float2* __restrict__ ml, const int* __restrict__ pos,
+        int n_head, int n_kv, int hd, float scale) {
+    __shared__ SplitSmem sm;
+    Split w = split_of(q, kc, vc, part, ml, pos, n_head, n_kv, hd);
+    if (w.n > 0) split_any(w.q, w.k, w.v, w.out, w.ml, w.n, hd, w.stride, scale, sm);
+}
+
+// One query token (decoding): few blocks, each as short as it can be.
+extern "C" __global__ void __launch_bounds__(SPLIT_THREADS) attn_split_token(
+        const float* __restrict__ q, const u16* __restrict__ kc, const u16* __restrict__ vc,
+        float* __restrict__ part, float2* __restrict__ ml, const int* __restrict__ pos,
+        int n_head, int n_kv, int hd, float scale) {
+    __shared__ SplitSmem sm;
+    __shared__ float sums[SPLIT_THREADS * 8];  // split_fast's value sums per position group
+    Split w = split_of(q, kc, vc, part, ml, pos, n_head, n_kv, hd);
+    if (w.n <= 0) return;
+    if (hd == 128) split_fast<128>(w.q, w.k, w.v, w.out, w.ml, w.n, w.older, w.stride, scale, sm, sums);
+    else if (hd == 64) split_fast<64>(w.q, w.k, w.v, w.out, w.ml, w.n, w.older, w.stride, scale, sm, sums);
+    else if (hd == 256) split_fast<256>(w.q, w.k, w.v, w.out, w.ml, w.n, w.older, w.stride, scale, sm, sums);
+    else split_any(w.q, w.k, w.v, w.out, w.ml, w.n, hd, w.stride, scale, sm);
 }
 
 // xq non-null: out's q8_1 form is written too (hd a multiple of 32 and blockDim.x == hd, so each warp holds one

@@ -166,6 +166,19 @@ __device__ __forceinline__ void prefetch_l2(const void* p) {
     asm volatile("prefetch.global.L2 [%0];" : : "l"(p));
 }
 
+// Under programmatic dependent launch a matvec is resident while the small kernel before it (a norm, the attention's
+// combine, swiglu) runs, and the memory bus is idle then: the first blocks (the host sets how many, so that the bytes
+// stay well inside L2) start their rows' weights coming into L2 before they wait. One bulk request per row group for
+// the quants and one for the scales, from lane 0 of the group's first warp (sm_90; sizes multiples of 16).
+__device__ __forceinline__ void prefetch_group(const void* w, unsigned w_bytes, const void* d, unsigned d_bytes, int part) {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    if (part == 0 && threadIdx.x == 0) {
+        asm volatile("cp.async.bulk.prefetch.L2.global [%0], %1;" :: "l"(w), "r"(w_bytes) : "memory");
+        asm volatile("cp.async.bulk.prefetch.L2.global [%0], %1;" :: "l"(d), "r"(d_bytes) : "memory");
+    }
+#endif
+}
+
 // A block of 4 warps computes 4 / wpr groups of R consecutive rows, wpr warps per group (each taking every wpr-th
 // chunk of the columns).
 struct RowGroup {
@@ -237,16 +250,18 @@ __device__ __forceinline__ T pick3(int m, T a, T b, T c) {
 
 // One entry point per matvec variant (MatvecVariant), for one matrix (nb0 = the whole grid) or a group of up to three
 // that read the same input (then ids = 0, x_stride = cols, x_group = 1, accumulate = 0). WT is the weights' quant
-// type (u8 packed nibbles, i8 quants), GROUP the format's group template, R U SMEM PIPE its parameters.
+// type (u8 packed nibbles, i8 quants), GROUP the format's group template, R U SMEM PIPE its parameters. Blocks below
+// prefetch_blocks prefetch their weights (prefetch_group).
 #define MATVEC_VARIANT(NAME, WT, GROUP, R, U, SMEM, PIPE)                                                            \
     extern "C" __global__ void __launch_bounds__(128) NAME(                                                           \
             const WT* w0, const u16* d0, float* y0, int rows0, int wpr0, int nb0,                                     \
             const WT* w1, const u16* d1, float* y1, int rows1, int wpr1, int nb1,                                     \
             const WT* w2, const u16* d2, float* y2, int rows2, int wpr2,                                              \
-            const i8* xq, const float2* xds, int cols, const int* ids, int x_stride, int x_group, int accumulate) {   \
+            const i8* xq, const float2* xds, int cols, const int* ids, int x_stride, int x_group, int accumulate,     \
+            int prefetch_blocks) {                                                                                    \
         int m, bx;                                                                                                    \
         pick_matrix(nb0, nb1, &m, &bx);                                                                               \
         GROUP<R, U, SMEM, PIPE>(pick3(m, w0, w1, w2), pick3(m, d0, d1, d2), xq, xds, pick3(m, y0, y1, y2),            \
                                 pick3(m, rows0, rows1, rows2), cols, ids, x_stride, x_group, accumulate,              \
-                                pick3(m, wpr0, wpr1, wpr2), bx);                                                      \
+                                pick3(m, wpr0, wpr1, wpr2), bx, (int) blockIdx.x < prefetch_blocks);                 \
     }

@@ -18,6 +18,11 @@ public final class CudaBackend implements AutoCloseable {
     private static final int WARPS_PER_BLOCK = 4;
     /** Positions one attention block scores (CHUNK in attention.cu). */
     public static final int ATTENTION_CHUNK = 64;
+    /**
+     * Weight bytes the first blocks of a decode matvec prefetch into L2 while the kernel before it still runs
+     * (prefetch_group in common.cuh), kept well inside the 50 MB L2. -Dsplitscope.cuda.prefetchMb=0 turns it off.
+     */
+    static final long PREFETCH_BYTES = (long) (Double.parseDouble(System.getProperty("splitscope.cuda.prefetchMb", "4")) * (1 << 20));
 
     private final CudaDevice device;
     private final KernelLibrary kernels;
@@ -119,8 +124,9 @@ public final class CudaBackend implements AutoCloseable {
         int grid = matvecBlocks(w, wpr);
         int acc = accumulate ? 1 : 0;
         if (runsVariant(w)) {  // the variant kernels take the grouped form's arguments: here one matrix, the whole grid
-            kernels.launch(variant(w.type()).kernel(w.type()), grid, slots, 1, 32, WARPS_PER_BLOCK, w.data(), w.scalesAddress(), y, w.rows(), wpr, grid,
-                    0L, 0L, 0L, 0, 1, 0, 0L, 0L, 0L, 0, 1, xq.quants(), xq.scales(), w.cols(), ids, xStride, xGroup, acc);
+            int prefetch = ids == 0 && slots == 1 ? prefetchBlocks(w, wpr, grid, PREFETCH_BYTES) : 0;
+            kernels.launch(variant(w).kernel(w.type()), grid, slots, 1, 32, WARPS_PER_BLOCK, w.data(), w.scalesAddress(), y, w.rows(), wpr, grid,
+                    0L, 0L, 0L, 0, 1, 0, 0L, 0L, 0L, 0, 1, xq.quants(), xq.scales(), w.cols(), ids, xStride, xGroup, acc, prefetch);
             return;
         }
         Kernel k = switch (w.type()) {
@@ -156,11 +162,17 @@ public final class CudaBackend implements AutoCloseable {
         if (ws.length < 2 || ws.length > 3 || ys.length != ws.length)
             throw new IllegalArgumentException("a matvec group has 2 or 3 matrices, got " + ws.length);
         Object[] args = new Object[22];
-        int total = 0;
+        int total = 0, prefetch = 0;
+        long budget = batch == 1 ? PREFETCH_BYTES : 0;
         for (int i = 0; i < 3; i++) {
             boolean here = i < ws.length;
             int wpr = here ? warpsPerRow(ws[i]) : 1, blocks = here ? matvecBlocks(ws[i], wpr) : 0;
             if (here && !groupable(ws[0], ws[i])) throw new IllegalArgumentException("matrix " + i + " cannot join the group");
+            if (here && prefetch == total) {  // the grid's first blocks, matrix after matrix, while the budget lasts
+                int p = prefetchBlocks(ws[i], wpr, blocks, budget);
+                prefetch += p;
+                budget -= p * prefetchBytesPerBlock(ws[i], wpr);
+            }
             args[6 * i] = here ? ws[i].data().address() : 0L;
             args[6 * i + 1] = here ? ws[i].scalesAddress() : 0L;
             args[6 * i + 2] = here ? ys[i] : 0L;
@@ -171,7 +183,7 @@ public final class CudaBackend implements AutoCloseable {
         }
         // slot 2 has no block count: its blocks are the rest of the grid
         boolean variant = runsVariant(ws[0]);
-        Object[] packed = new Object[variant ? 24 : 21];
+        Object[] packed = new Object[variant ? 25 : 21];
         System.arraycopy(args, 0, packed, 0, 17);
         packed[17] = xq.quants();
         packed[18] = xq.scales();
@@ -181,11 +193,22 @@ public final class CudaBackend implements AutoCloseable {
             packed[21] = ws[0].cols();
             packed[22] = 1;
             packed[23] = 0;
+            packed[24] = prefetch;
         } else {
             packed[20] = ws[0].cols();
         }
-        Kernel k = variant ? variant(ws[0].type()).kernel(ws[0].type()) : ws[0].type() == QuantType.Q8_0 ? Kernel.MATVEC_Q8_0_X3 : Kernel.MATVEC_Q4_0_X3;
+        Kernel k = variant ? variant(ws[0]).kernel(ws[0].type()) : ws[0].type() == QuantType.Q8_0 ? Kernel.MATVEC_Q8_0_X3 : Kernel.MATVEC_Q4_0_X3;
         kernels.launch(k, total, batch, 1, 32, WARPS_PER_BLOCK, packed);
+    }
+
+    /** Blocks of W's launch (wpr warps per row group) that prefetch their weights within {@code budget} bytes. */
+    private int prefetchBlocks(DeviceWeight w, int wpr, int blocks, long budget) {
+        boolean fits = runsVariant(w) && kernels.programmaticLaunch() && w.cols() % 256 == 0 && w.rows() >= variant(w).rowsPerWarp;
+        return fits && budget > 0 ? (int) Math.min(blocks, budget / prefetchBytesPerBlock(w, wpr)) : 0;
+    }
+
+    private long prefetchBytesPerBlock(DeviceWeight w, int wpr) {
+        return (long) (WARPS_PER_BLOCK / wpr) * variant(w).rowsPerWarp * w.type().bytesFor(w.cols());
     }
 
     /** y[b][r] = 0 for b < batch, r < rows (the product with an empty column slice). */
@@ -204,7 +227,7 @@ public final class CudaBackend implements AutoCloseable {
      */
     int warpsPerRow(DeviceWeight w) {
         if (forcedWarpsPerRow > 0) return forcedWarpsPerRow;
-        long warpsWanted = runsVariant(w) ? residentWarps(variant(w.type()).kernel(w.type())) : 48L * device.smCount();
+        long warpsWanted = runsVariant(w) ? residentWarps(variant(w).kernel(w.type())) : 48L * device.smCount();
         long groups = rowGroups(w);
         return groups * 4 <= warpsWanted ? 4 : groups * 2 <= warpsWanted ? 2 : 1;
     }
@@ -236,7 +259,7 @@ public final class CudaBackend implements AutoCloseable {
 
     /** Rows that one warp (or its wpr warps) computes together: more than one only in the variant kernels. */
     private long rowGroups(DeviceWeight w) {
-        int r = runsVariant(w) ? variant(w.type()).rowsPerWarp : 1;
+        int r = runsVariant(w) ? variant(w).rowsPerWarp : 1;
         return (w.rows() + r - 1) / r;
     }
 
@@ -247,7 +270,7 @@ public final class CudaBackend implements AutoCloseable {
     }
 
     private boolean runsVariant(DeviceWeight w) {
-        return (w.type() == QuantType.Q8_0 || w.type() == QuantType.Q4_0) && variant(w.type()) != MatvecVariant.BASE;
+        return (w.type() == QuantType.Q8_0 || w.type() == QuantType.Q4_0) && variant(w) != MatvecVariant.BASE;
     }
 
     /** Forces the Q4_0 / Q8_0 decode kernels (benchmarks and tests); null returns to the measured defaults. */
@@ -255,9 +278,19 @@ public final class CudaBackend implements AutoCloseable {
         forcedVariant = v;
     }
 
-    /** The decode kernels that run type t's matvecs. */
-    MatvecVariant variant(QuantType t) {
-        return forcedVariant != null ? forcedVariant : MatvecVariant.defaultFor(t);
+    /** The decode kernels that run W's matvecs. */
+    MatvecVariant variant(DeviceWeight w) {
+        return variant(w.type(), w.cols());
+    }
+
+    /** The decode kernels that run the matvecs of type t with cols columns. */
+    MatvecVariant variant(QuantType t, int cols) {
+        return forcedVariant != null ? forcedVariant : MatvecVariant.defaultFor(t, cols);
+    }
+
+    /** Which matvec variants run, in words. */
+    String matvecChoice() {
+        return forcedVariant != null ? "forced " + forcedVariant.name().toLowerCase(java.util.Locale.ROOT) : MatvecVariant.describeDefaults();
     }
 
     /** Forces the warps per row of every matvec (0: automatic). */
@@ -314,7 +347,8 @@ public final class CudaBackend implements AutoCloseable {
         if (hd > 256) throw new IllegalArgumentException("attention supports head dims up to 256, got " + hd);
         if (xq != null && hd % 32 != 0) throw new IllegalArgumentException("q8_1 needs head dims of a multiple of 32, got " + hd);
         s.require(n, nHead, nSplit, hd);
-        kernels.launch(Kernel.ATTN_SPLIT, nHead, nSplit, n, 2 * ATTENTION_CHUNK, 1, q, kCache, vCache, s.part(), s.ml(), pos, nHead, nKv, hd, scale);
+        Kernel split = n == 1 ? Kernel.ATTN_SPLIT_TOKEN : Kernel.ATTN_SPLIT;  // few blocks: each as short as it can be
+        kernels.launch(split, nHead, nSplit, n, 2 * ATTENTION_CHUNK, 1, q, kCache, vCache, s.part(), s.ml(), pos, nHead, nKv, hd, scale);
         int threads = Math.min(256, roundUpWarp(hd));
         if (xq == null) kernels.launch(Kernel.ATTN_COMBINE, nHead, n, 1, threads, 1, s.part(), s.ml(), out, pos, nHead, hd, nSplit);
         else kernels.launch(Kernel.ATTN_COMBINE_Q8, nHead, n, 1, threads, 1, s.part(), s.ml(), out, pos, nHead, hd, nSplit, xq.quants(), xq.scales());
@@ -375,20 +409,21 @@ public final class CudaBackend implements AutoCloseable {
 
     /** Reductions up to this many floats run as one single-block launch ({@link #allReduceSmall}). */
     public static final int ALL_REDUCE_SMALL = 16384;
-    private static final int MAX_RANKS = 8;
+    static final int MAX_RANKS = 8;
 
     /** {@link #allReduceBarrier} and {@link #allReduceSum} in one single-block launch, for n up to ALL_REDUCE_SMALL. */
-    public void allReduceSmall(long[] flags, long[] srcs, long own, long dst, int n, int type, long error) {
+    public void allReduceSmall(long[] slots, long[] srcs, long own, long mail, long dst, int n, int type, long error) {
         if (n > ALL_REDUCE_SMALL) throw new IllegalArgumentException("a small all-reduce has at most " + ALL_REDUCE_SMALL + " floats, got " + n);
-        kernels.launch(Kernel.AR_SMALL, 1, 1, 1, 1024, 1, rankArgs(new long[][] {flags, srcs}, own, dst, flags.length, n, type, error));
+        kernels.launch(Kernel.AR_SMALL, 1, 1, 1, 1024, 1, rankArgs(new long[][] {slots, srcs}, own, mail, dst, slots.length, n, type, error));
     }
 
     /**
-     * Raises this rank's all-reduce flag {@code own} once the work queued before it has finished, then waits (one
-     * thread) until every rank's flag has reached it; sets error on a timeout.
+     * Once the work queued before it has finished, raises this rank's counter in every rank's mailbox ({@code slots},
+     * {@code own} the one in its own), then waits (one thread) until every counter in its own mailbox {@code mail}
+     * has reached it; sets error on a timeout.
      */
-    public void allReduceBarrier(long[] flags, long own, long error) {
-        kernels.launch(Kernel.AR_BARRIER, 1, 1, 1, 1, 1, rankArgs(new long[][] {flags}, own, flags.length, error));
+    public void allReduceBarrier(long[] slots, long own, long mail, long error) {
+        kernels.launch(Kernel.AR_BARRIER, 1, 1, 1, 1, 1, rankArgs(new long[][] {slots}, own, mail, slots.length, error));
     }
 
     /** dst [n] = the sum of the ranks' src partials in rank order, rounded through the reduce type (0 f32, 1 f16, 2 bf16). */

@@ -87,8 +87,7 @@ public final class CudaBench {
         if (args.length % 2 != 0 && args.length != 3)
             throw new IllegalArgumentException("usage: CudaBench MODEL TYPE [layers] | CudaBench MODEL TYPE MODEL TYPE ...");
         try (CudaBackend gpu = CudaBackend.open(0)) {
-            System.out.println("device: " + gpu.device() + ", kernels: " + gpu.kernelOrigin() + ", matvec variants in use: Q4_0 "
-                    + name(gpu.variant(QuantType.Q4_0)) + ", Q8_0 " + name(gpu.variant(QuantType.Q8_0)));
+            System.out.println("device: " + gpu.device() + ", kernels: " + gpu.kernelOrigin() + ", matvec variants in use: " + gpu.matvecChoice());
             double bw = copyBandwidth(gpu, 2L << 30);
             System.out.printf("cuMemcpyDtoD bandwidth (read+write): %.0f GB/s%n", bw / 1e9);
             CudaBench bench = new CudaBench(gpu);
@@ -148,16 +147,20 @@ public final class CudaBench {
      */
     private void compareVariants(QuantType type, List<Shape> shapes, List<List<DeviceWeight>> byShape, Runnable token,
                                  DeviceBuffer x, DeviceBuffer y, Q8Input q, CudaTimer timer, double roof, double bw) {
-        MatvecVariant chosen = gpu.variant(type);
-        List<MatvecVariant> variants = type == QuantType.Q4_0 || type == QuantType.Q8_0
-                ? List.of(MatvecVariant.values()) : List.of(chosen);
+        boolean hasVariants = type == QuantType.Q4_0 || type == QuantType.Q8_0;
+        List<MatvecVariant> variants = hasVariants ? List.of(MatvecVariant.values()) : List.of(MatvecVariant.BASE);  // others: their one kernel
         try {
             System.out.println("tg chain per matvec variant (warps per row automatic), % of the roofline:");
             for (MatvecVariant v : variants) {
                 gpu.setMatvecVariant(v);
                 float ms = timeGraph(token, timer, 10);
-                String info = type == QuantType.Q4_0 || type == QuantType.Q8_0 ? gpu.matvecKernelInfo(v, type) : "";
+                String info = hasVariants ? gpu.matvecKernelInfo(v, type) : "";
                 System.out.printf("  %-5s %8.3f ms/token  %5.1f%%   %s%n", name(v), ms, 100 * roof / ms, info);
+            }
+            if (hasVariants) {
+                gpu.setMatvecVariant(null);
+                float ms = timeGraph(token, timer, 10);
+                System.out.printf("  default %5.3f ms/token  %5.1f%%   (%s)%n", ms, 100 * roof / ms, gpu.matvecChoice());
             }
             System.out.println("per shape, % of copy bandwidth (auto: warps per row group in brackets):");
             System.out.printf("  %-12s %-20s %-5s %9s %9s %6s %6s %6s%n", "shape", "rows x cols x count", "kern", "auto ms", "auto", "wpr1", "wpr2", "wpr4");

@@ -38,6 +38,7 @@ enum Kernel {
     ADD_RMS_NORM_Q8("rms_norm", "add_rms_norm_q8"),
     ROPE_KV("rope_kv", "rope_kv"),
     ATTN_SPLIT("attention", "attn_split"),
+    ATTN_SPLIT_TOKEN("attention", "attn_split_token"),
     ATTN_COMBINE("attention", "attn_combine"),
     ATTN_COMBINE_Q8("attention", "attn_combine_q8"),
     SOFTMAX("softmax", "softmax"),

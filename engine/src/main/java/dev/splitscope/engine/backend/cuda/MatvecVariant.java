@@ -23,12 +23,23 @@ enum MatvecVariant {
     R4P(4, Kernel.MATVEC_Q4_0_R4P, Kernel.MATVEC_Q8_0_R4P),
     S4P(4, Kernel.MATVEC_Q4_0_S4P, Kernel.MATVEC_Q8_0_S4P);
 
+    /** Q4_0 matrices up to this many columns (llama3-8b's q, k, v, o, gate and up) run r4p, wider ones r2u2. */
+    static final int Q4_0_NARROW_COLS = 4096;
+
     /**
-     * Used when the property is not set: the fastest decode chains measured by CudaBench on an H200 (BENCHMARKS.md),
-     * Q8_0 r4p (71.5 % of the roofline for 8B, base 53.5 %), Q4_0 r2u2 (82.6 % for 70B, base 72.0 %; 53.8 % for 8B).
+     * Used when the property is not set: the fastest measured by CudaBench on an H200 (BENCHMARKS.md). Q8_0: r4p
+     * (71.5 % of the roofline for the 8B chain, base 53.5 %). Q4_0 by width: 4096 columns r4p (8B gate+up 73.7 % of
+     * copy bandwidth against r2u2's 69.3 %), wider r2u2 (8B's 14336-column down 73.2 % against 69.4 %, the 70B chain,
+     * 8192 columns and wider, 82.6 % against 78.7 %).
      */
-    static MatvecVariant defaultFor(QuantType t) {
-        return t == QuantType.Q8_0 ? R4P : R2U2;
+    static MatvecVariant defaultFor(QuantType t, int cols) {
+        if (t == QuantType.Q8_0) return R4P;
+        return cols <= Q4_0_NARROW_COLS ? R4P : R2U2;
+    }
+
+    /** The defaults in words. */
+    static String describeDefaults() {
+        return "Q4_0 r4p up to " + Q4_0_NARROW_COLS + " columns, r2u2 wider; Q8_0 r4p";
     }
 
     final int rowsPerWarp;

@@ -15,10 +15,12 @@ import static jcuda.driver.JCudaDriver.cuMemHostAlloc;
 import static jcuda.driver.JCudaDriver.cuMemHostGetDevicePointer;
 
 /**
- * The peer path: a one-shot all-reduce (allreduce.cu). Each rank raises its flag when its partial is complete, waits
- * (one thread) for every flag, then sums all partials in rank order, reading its peers' buffers directly (logical devices of one
- * GPU share its memory; distinct GPUs need peer access). One step moves (p-1) partials into each rank, which for
- * decode-sized messages costs one latency instead of the 2(p-1) of a ring.
+ * The peer path: a one-shot all-reduce (allreduce.cu). Each rank raises its counter in every rank's mailbox when its
+ * partial is complete, waits (one thread) until its own mailbox shows every rank's, then sums all partials in rank
+ * order, reading its peers' buffers directly (logical devices of one GPU share its memory; distinct GPUs need peer
+ * access). One step moves (p-1) partials into each rank, which for decode-sized messages costs one latency instead
+ * of the 2(p-1) of a ring. The signals are stores into the peers' memory and the polling stays local, so a
+ * reduction waits on no cross-device read until the partials themselves.
  *
  * <p>Each reduction point reads the same buffers at every step, so their addresses are exchanged once per point.
  * A partial is rewritten only in the next step, after later reductions that every rank must have signalled.
@@ -26,8 +28,10 @@ import static jcuda.driver.JCudaDriver.cuMemHostGetDevicePointer;
 final class PeerAllReduce extends DeviceAllReduce {
     private static final int CU_MEMHOSTALLOC_PORTABLE = 1, CU_MEMHOSTALLOC_DEVICEMAP = 2;
 
-    private final DeviceBuffer[] flags;
-    private final long[] flagAddresses;
+    /** Per rank, in its memory: one counter per rank (slot p raised by rank p), polled by its all-reduce kernels. */
+    private final DeviceBuffer[] mailboxes;
+    /** slots[r][p]: rank r's counter in rank p's mailbox. */
+    private final long[][] slots;
     private final int type;
     private final Pointer errorHost = new Pointer();
     private final long errorDevice;
@@ -50,14 +54,14 @@ final class PeerAllReduce extends DeviceAllReduce {
         this.type = type;
         for (CudaDeviceOps a : ranks)
             for (CudaDeviceOps b : ranks) a.backend().device().enablePeerAccess(b.backend().device());
-        flags = new DeviceBuffer[ranks.size()];
-        flagAddresses = new long[ranks.size()];
-        for (int r = 0; r < flags.length; r++) {
+        mailboxes = new DeviceBuffer[ranks.size()];
+        for (int r = 0; r < mailboxes.length; r++) {
             ranks.get(r).backend().device().makeCurrent();
-            flags[r] = DeviceBuffer.allocate(4);
-            flags[r].fill((byte) 0);
-            flagAddresses[r] = flags[r].address();
+            mailboxes[r] = DeviceBuffer.of(new int[CudaBackend.MAX_RANKS]);
         }
+        slots = new long[ranks.size()][ranks.size()];
+        for (int r = 0; r < slots.length; r++)
+            for (int p = 0; p < slots.length; p++) slots[r][p] = mailboxes[p].address() + 4L * r;
         // a timeout is reported through mapped host memory, readable without a copy
         cuMemHostAlloc(errorHost, 4, CU_MEMHOSTALLOC_PORTABLE | CU_MEMHOSTALLOC_DEVICEMAP);
         errorHost.getByteBuffer(0, 4).order(ByteOrder.nativeOrder()).putInt(0, 0);
@@ -78,10 +82,12 @@ final class PeerAllReduce extends DeviceAllReduce {
     @Override
     void reduce(int rank, int key, CudaBackend gpu, long src, long dst, long n) {
         long[] sources = sources(rank, key, src);
+        long[] mine = slots[rank];
+        long mail = mailboxes[rank].address();
         if (n <= CudaBackend.ALL_REDUCE_SMALL) {  // decode-sized: signal, wait and sum in one single-block launch
-            gpu.allReduceSmall(flagAddresses, sources, flags[rank].address(), dst, (int) n, type, errorDevice);
+            gpu.allReduceSmall(mine, sources, mine[rank], mail, dst, (int) n, type, errorDevice);
         } else {
-            gpu.allReduceBarrier(flagAddresses, flags[rank].address(), errorDevice);
+            gpu.allReduceBarrier(mine, mine[rank], mail, errorDevice);
             gpu.allReduceSum(sources, dst, n, type);
         }
     }
@@ -122,9 +128,9 @@ final class PeerAllReduce extends DeviceAllReduce {
 
     @Override
     public void close() {
-        for (int r = 0; r < flags.length; r++) {
+        for (int r = 0; r < mailboxes.length; r++) {
             ranks.get(r).backend().device().makeCurrent();
-            flags[r].close();
+            mailboxes[r].close();
         }
         cuMemFreeHost(errorHost);
     }

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Random;
@@ -84,6 +85,13 @@ class CudaOpsTest {
                 gpu.argmaxPair(dx.address() + 4L * start, cols, out.address());
                 assertEquals(best - start, Float.floatToRawIntBits(out.downloadFloats(4, 1)[0]), "argmax index from start " + start);
                 assertEquals(x[best], out.downloadFloats(0, 1)[0], "argmax value from start " + start);
+            }
+            // the best value twice, far apart: the lower index wins
+            float[] tie = x.clone();
+            tie[5000] = tie[100000] = 100f;
+            try (DeviceBuffer dt = DeviceBuffer.of(tie)) {
+                gpu.argmaxPair(dt.address(), cols, out.address());
+                assertEquals(5000, Float.floatToRawIntBits(out.downloadFloats(4, 1)[0]), "tie");
             }
             // a chained greedy step: the (position, token) pair the next step reads becomes (position + 1, winner)
             try (DeviceBuffer next = DeviceBuffer.of(new float[] {Float.intBitsToFloat(41), 0f})) {
@@ -168,10 +176,15 @@ class CudaOpsTest {
         return out;
     }
 
+    /**
+     * Batches (n = 3) and single tokens, which take attn_split_token (head sizes 64, 128 and 256 load the cache in one
+     * batch, others as batches do); the newest rows end mid-chunk, cross a chunk or start one.
+     */
     @ParameterizedTest
-    @ValueSource(ints = {8, 64, 128})
-    void splitKAttentionIsCausalWithGqa(int hd) {
-        int n = 3, nHead = 8, nKv = 2, pos0 = 700, kvLen = pos0 + n, splits = CudaBackend.attentionSplits(kvLen) + 1;
+    @CsvSource({"8, 700, 3", "64, 700, 3", "128, 700, 3", "128, 62, 3", "8, 700, 1", "64, 700, 1", "128, 700, 1",
+                "256, 700, 1", "80, 700, 1", "128, 0, 1", "128, 63, 1", "128, 64, 1"})
+    void splitKAttentionIsCausalWithGqa(int hd, int pos0, int n) {
+        int nHead = 8, nKv = 2, kvLen = pos0 + n, splits = CudaBackend.attentionSplits(kvLen) + 1;
         float scale = (float) (1 / Math.sqrt(hd));
         float[] q = random(r, n * nHead * hd, 1f);
         short[] kc = new short[kvLen * nKv * hd], vc = new short[kvLen * nKv * hd];
@@ -198,7 +211,7 @@ class CudaOpsTest {
              Q8Input q1 = Q8Input.allocate(want.length); Q8Input q2 = Q8Input.allocate(want.length)) {
             out.fill((byte) 0x7f);
             gpu.attention(dq.address(), dk.address(), dv.address(), out.address(), pos.address(), s, n, nHead, nKv, hd, splits, scale, null);
-            assertClose(want, out.downloadFloats(0, want.length), 1e-4, "attention hd=" + hd);
+            assertClose(want, out.downloadFloats(0, want.length), 1e-4, "attention hd=" + hd + " pos0=" + pos0 + " n=" + n);
             if (hd % 32 == 0) {  // the combine pass that also quantizes equals the plain one and the separate quantization
                 gpu.attention(dq.address(), dk.address(), dv.address(), out2.address(), pos.address(), s, n, nHead, nKv, hd, splits, scale, q2);
                 gpu.quantizeQ8_1(out.address(), q1, n, nHead * hd);
