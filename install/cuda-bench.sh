@@ -4,7 +4,8 @@
 # Usage: SPLITSCOPE_BUNDLE=/tmp/splitscope install/cuda-bench.sh "llama3-8b Q4_0 llama3-8b Q8_0 llama3-70b Q4_0"
 #   env: KERNELS=0 skips the kernel chains, ENGINE=0 the engine, NOGRAPH=1 adds a run without CUDA graphs,
 #        TP="0,0:peer 0,0:host 0,1:nccl" adds tensor-parallel runs (GPU ordinal per device : reduce path),
-#        PDL_OFF=1 a run without programmatic dependent launch (-Dsplitscope.cuda.pdl=false),
+#        OPTS="-Dsplitscope.cuda.prefetchMb=0|-Dsplitscope.cuda.pdl=false" one more one-GPU run per option set
+#        (here: without the L2 prefetch of matvec weights, without programmatic dependent launch),
 #        NOREPLAY=1 a run that walks every node of every decode step (-Dsplitscope.replay=false),
 #        NCU=1 (NCU_ONLY=MODEL-TYPE) a per-kernel ncu breakdown of decode steps, JFR=1 a Java flight recording.
 S=${SPLITSCOPE_BUNDLE:-/tmp/splitscope}
@@ -22,7 +23,10 @@ while [ $# -ge 2 ]; do
     t0=$SECONDS; $S/bin/splitscope synth --preset $m --type $t -o $f 2>&1 | grep -v "%\|incubator"; echo "== synth $m $t: $((SECONDS - t0)) s, $(du -h $f | cut -f1)"
     echo "== engine $m $t: CudaModelBench $f 512 128"
     timeout 240 $J dev.splitscope.engine.backend.cuda.CudaModelBench $f 512 128 2>&1 | grep -v incubator
-    [ "${PDL_OFF:-0}" = 1 ] && echo "== the same, -Dsplitscope.cuda.pdl=false" && SPLITSCOPE_JAVA_OPTS=-Dsplitscope.cuda.pdl=false timeout 240 $J dev.splitscope.engine.backend.cuda.CudaModelBench $f 512 128 2>&1 | grep -E "tg|pp"
+    IFS='|' read -ra optsets <<< "${OPTS:-}"
+    for o in "${optsets[@]}"; do
+      echo "== the same, $o"; SPLITSCOPE_JAVA_OPTS="$o" timeout 240 $J dev.splitscope.engine.backend.cuda.CudaModelBench $f 512 128 2>&1 | grep -E "tg|pp"
+    done
     [ "${NOREPLAY:-0}" = 1 ] && SPLITSCOPE_JAVA_OPTS=-Dsplitscope.replay=false timeout 240 $J dev.splitscope.engine.backend.cuda.CudaModelBench $f 512 128 2>&1 | grep -E "tg|pp"
     for tp in ${TP:-}; do
       echo "== engine $m $t: CudaModelBench $f 512 128 ${tp%:*} ${tp#*:}"
