@@ -1,9 +1,13 @@
-// One-shot all-reduce of tensor-parallel partial sums, on the devices: every rank signals that its partial is
-// complete, waits until every rank has, then reads all partials (its own and its peers', through peer access or the
-// shared memory of one GPU) and adds them in rank order, so that every rank gets the same bits.
-// Signals: each rank has a mailbox of MAX_RANKS counters in its own memory; rank p raises slot p of every mailbox
-// (stores to a peer are posted, no round trip) and polls only its own mailbox. Counters count reductions and only
-// grow, so one mailbox per rank serves every reduction point and every graph replay.
+// All-reduce of tensor-parallel partial sums on the devices, so that every rank gets the same bits: the ranks add
+// every partial in rank order. Two forms:
+// - push (decode-sized rows): each rank stores its partial into every rank's inbox as (value, sequence) pairs and
+//   sums what its own inbox holds once every pair carries this reduction's sequence number; no fence, no flag;
+// - barrier + sum (prompt batches): each rank signals that its partial is complete, waits until every rank has, then
+//   reads all partials (its own and its peers', through peer access or the shared memory of one GPU). Signals: each
+//   rank has a mailbox of MAX_RANKS counters in its own memory; rank p raises slot p of every mailbox (stores to a
+//   peer are posted, no round trip) and polls only its own mailbox.
+// Counters and sequence numbers count reductions and only grow, so they serve every reduction point and every graph
+// replay.
 #include "common.cuh"
 
 #define MAX_RANKS 8
@@ -70,34 +74,6 @@ __device__ __forceinline__ void sum_ranks(const float* const* src, float* dst, i
     }
 }
 
-// sum_ranks over float4s, for decode-sized rows: each thread issues the loads of every rank before it adds, so a
-// peer read's latency (NVLink between GPUs) is paid once per float4 rather than once per rank and value. The sums
-// run in the same order, so the result is bit for bit that of sum_ranks.
-__device__ __forceinline__ void sum_ranks4(const float* const* src, float* dst, int ranks, int n4, int type, int i0, int stride) {
-    for (int i = i0; i < n4; i += stride) {
-        float4 v[MAX_RANKS];
-#pragma unroll
-        for (int r = 0; r < MAX_RANKS; r++)
-            if (r < ranks) v[r] = __ldcg(reinterpret_cast<const float4*>(src[r]) + i);
-        float4 s = make_float4(0.f, 0.f, 0.f, 0.f);
-#pragma unroll
-        for (int r = 0; r < MAX_RANKS; r++)
-            if (r < ranks) {
-                s.x += travel(v[r].x, type);
-                s.y += travel(v[r].y, type);
-                s.z += travel(v[r].z, type);
-                s.w += travel(v[r].w, type);
-            }
-        reinterpret_cast<float4*>(dst)[i] = make_float4(travel(s.x, type), travel(s.y, type), travel(s.z, type), travel(s.w, type));
-    }
-}
-
-__device__ __forceinline__ bool aligned16(const float* const* src, const float* dst, int ranks) {
-    unsigned long long bits = (unsigned long long) dst;
-    for (int r = 0; r < ranks; r++) bits |= (unsigned long long) src[r];
-    return (bits & 15) == 0;
-}
-
 // This rank's mailbox slots and the partials of up to 8 ranks arrive as separate arguments (the launcher passes
 // scalars only).
 #define RANK_SLOTS int *f0, int *f1, int *f2, int *f3, int *f4, int *f5, int *f6, int *f7
@@ -117,19 +93,61 @@ extern "C" __global__ void ar_sum(RANK_SRCS, float* dst, int ranks, long long n,
     sum_ranks(src, dst, ranks, n, type, (long long) blockIdx.x * blockDim.x + threadIdx.x, (long long) gridDim.x * blockDim.x);
 }
 
-// Both in one launch of one block, for decode-sized reductions (one launch fewer per reduction): thread 0 signals
-// and waits, then the block sums.
-extern "C" __global__ void ar_small(RANK_SLOTS, RANK_SRCS, int* own, const int* mail, float* dst, int ranks, int n,
-                                    int type, int* error) {
-    pdl_enter();  // the partial is complete before the signal says so
-    __shared__ int ok;
-    if (threadIdx.x == 0) {
-        int* slots[MAX_RANKS] = {f0, f1, f2, f3, f4, f5, f6, f7};
-        ok = signal_and_wait(slots, own, mail, ranks, error);
+// ---- push ----
+// Two pairs go in one 16-byte store with a sequence number in each 8-byte half, and a reader checks both, so a pair
+// that shows this reduction's number also shows its value (as NCCL's low-latency protocol does). An inbox is
+// [2][MAX_RANKS][PUSH_CAP] pairs, its halves taken by the sequence's parity: a rank pushes reduction k + 2 only after
+// it has received every rank's reduction k + 1, which each rank pushed only after it had read its reduction k.
+#define PUSH_CAP 16384
+
+__device__ __forceinline__ void st_volatile4(uint4* p, uint4 v) {
+    asm volatile("st.volatile.global.v4.u32 [%0], {%1, %2, %3, %4};" :: "l"(p), "r"(v.x), "r"(v.y), "r"(v.z), "r"(v.w) : "memory");
+}
+
+__device__ __forceinline__ uint4 ld_volatile4(const uint4* p) {
+    uint4 v;
+    asm volatile("ld.volatile.global.v4.u32 {%0, %1, %2, %3}, [%4];" : "=r"(v.x), "=r"(v.y), "=r"(v.z), "=r"(v.w) : "l"(p) : "memory");
+    return v;
+}
+
+#define RANK_BOXES uint4 *b0, uint4 *b1, uint4 *b2, uint4 *b3, uint4 *b4, uint4 *b5, uint4 *b6, uint4 *b7
+
+// dst = the sum of every rank's src, n even (float pairs), src and dst 8-byte aligned; counter holds this rank's
+// last sequence number. One block. A wait gives up (setting *error) after 10 s, or at its next look at *error once
+// the host has set it.
+extern "C" __global__ void __launch_bounds__(1024) ar_push(RANK_BOXES, const float* __restrict__ src, float* __restrict__ dst,
+                                                           int* counter, int rank, int ranks, int n, int type, int* error) {
+    pdl_enter();  // src is complete
+    uint4* boxes[MAX_RANKS] = {b0, b1, b2, b3, b4, b5, b6, b7};
+    u32 seq = (u32) *counter + 1;
+    i64 half = (seq & 1) * MAX_RANKS, pairs = n / 2;
+    for (int i = threadIdx.x; i < pairs; i += blockDim.x) {
+        float2 v = reinterpret_cast<const float2*>(src)[i];
+        uint4 c = make_uint4(__float_as_uint(travel(v.x, type)), seq, __float_as_uint(travel(v.y, type)), seq);
+        for (int p = 0; p < ranks; p++) st_volatile4(boxes[p] + (half + rank) * (PUSH_CAP / 2) + i, c);
     }
-    __syncthreads();
-    if (!ok) return;
-    const float* src[MAX_RANKS] = {s0, s1, s2, s3, s4, s5, s6, s7};
-    if (n % 4 == 0 && aligned16(src, dst, ranks)) sum_ranks4(src, dst, ranks, n / 4, type, threadIdx.x, blockDim.x);
-    else sum_ranks(src, dst, ranks, n, type, threadIdx.x, blockDim.x);
+    const uint4* inbox = boxes[rank] + half * (PUSH_CAP / 2);
+    long long start = global_ns();
+    bool ok = true;
+    for (int i = threadIdx.x; ok && i < pairs; i += blockDim.x) {
+        float sx = 0.f, sy = 0.f;
+        for (int r = 0; ok && r < ranks; r++) {
+            const uint4* p = inbox + (i64) r * (PUSH_CAP / 2) + i;
+            uint4 c = ld_volatile4(p);
+            for (int spins = 1; c.y != seq || c.w != seq; spins++) {
+                // error lives in host memory, a read across PCIe: look at it (and the clock) only every 1024 polls
+                if ((spins & 1023) == 0 && (load_acquire(error) != 0 || global_ns() - start > TIMEOUT_NS)) {
+                    atomicExch(error, 1);
+                    ok = false;
+                    break;
+                }
+                c = ld_volatile4(p);
+            }
+            sx += __uint_as_float(c.x);
+            sy += __uint_as_float(c.z);
+        }
+        if (ok) reinterpret_cast<float2*>(dst)[i] = make_float2(travel(sx, type), travel(sy, type));
+    }
+    __syncthreads();  // every thread has read the counter
+    if (threadIdx.x == 0) *counter = (int) seq;
 }

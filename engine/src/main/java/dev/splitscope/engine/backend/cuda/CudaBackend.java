@@ -407,14 +407,19 @@ public final class CudaBackend implements AutoCloseable {
         kernels.launch(Kernel.ARGMAX_PAIR, 1, 1, 1, 1024, 1, x, cols, out, next);
     }
 
-    /** Reductions up to this many floats run as one single-block launch ({@link #allReduceSmall}). */
+    /** Reductions up to this many floats (even, 8-byte aligned) run as one single-block push ({@link #allReducePush}). */
     public static final int ALL_REDUCE_SMALL = 16384;
     static final int MAX_RANKS = 8;
 
-    /** {@link #allReduceBarrier} and {@link #allReduceSum} in one single-block launch, for n up to ALL_REDUCE_SMALL. */
-    public void allReduceSmall(long[] slots, long[] srcs, long own, long mail, long dst, int n, int type, long error) {
-        if (n > ALL_REDUCE_SMALL) throw new IllegalArgumentException("a small all-reduce has at most " + ALL_REDUCE_SMALL + " floats, got " + n);
-        kernels.launch(Kernel.AR_SMALL, 1, 1, 1, 1024, 1, rankArgs(new long[][] {slots, srcs}, own, mail, dst, slots.length, n, type, error));
+    /**
+     * dst [n] = the sum of every rank's src in rank order (ar_push): this rank stores its src into every rank's inbox
+     * ({@code inboxes}, [2][MAX_RANKS][ALL_REDUCE_SMALL] float-and-sequence pairs each) and sums its own inbox once
+     * every rank's pairs carry the next sequence number after {@code counter}'s. One launch of one block.
+     */
+    public void allReducePush(long[] inboxes, long src, long dst, long counter, int rank, int n, int type, long error) {
+        if (n > ALL_REDUCE_SMALL || n % 2 != 0 || (src | dst) % 8 != 0)
+            throw new IllegalArgumentException("a pushed all-reduce takes an even count up to " + ALL_REDUCE_SMALL + " of 8-byte aligned floats, got " + n);
+        kernels.launch(Kernel.AR_PUSH, 1, 1, 1, 1024, 1, rankArgs(new long[][] {inboxes}, src, dst, counter, rank, inboxes.length, n, type, error));
     }
 
     /**

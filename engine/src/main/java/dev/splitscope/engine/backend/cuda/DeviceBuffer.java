@@ -87,7 +87,7 @@ public final class DeviceBuffer implements AutoCloseable {
         return out;
     }
 
-    /** Sets every byte to {@code value}; tests poison outputs this way before a kernel runs. */
+    /** Sets every byte to {@code value} (tests poison outputs this way before a kernel runs). */
     public void fill(byte value) {
         cuMemsetD8(ptr, value, bytes);
     }

@@ -57,14 +57,14 @@ enum Kernel {
     ARGMAX_PAIR("argmax", "argmax_pair"),
     AR_BARRIER("allreduce", "ar_barrier"),
     AR_SUM("allreduce", "ar_sum"),
-    AR_SMALL("allreduce", "ar_small");
+    AR_PUSH("allreduce", "ar_push");
 
     final String module;
     final String function;
 
     /**
      * True for the kernels that call pdl_wait on entry (common.cuh), which may therefore be launched before the
-     * kernel ahead of them ends (PdlLaunch). Of the reductions, only the one inside decode graphs (ar_small) does; the
+     * kernel ahead of them ends (PdlLaunch). Of the reductions, only the one inside decode graphs (ar_push) does; the
      * load-time kernels gain nothing.
      */
     boolean waitsInKernel() {

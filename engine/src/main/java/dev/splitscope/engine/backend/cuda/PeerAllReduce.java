@@ -15,12 +15,13 @@ import static jcuda.driver.JCudaDriver.cuMemHostAlloc;
 import static jcuda.driver.JCudaDriver.cuMemHostGetDevicePointer;
 
 /**
- * The peer path: a one-shot all-reduce (allreduce.cu). Each rank raises its counter in every rank's mailbox when its
- * partial is complete, waits (one thread) until its own mailbox shows every rank's, then sums all partials in rank
- * order, reading its peers' buffers directly (logical devices of one GPU share its memory; distinct GPUs need peer
- * access). One step moves (p-1) partials into each rank, which for decode-sized messages costs one latency instead
- * of the 2(p-1) of a ring. The signals are stores into the peers' memory and the polling stays local, so a
- * reduction waits on no cross-device read until the partials themselves.
+ * The peer path (allreduce.cu), one-shot: every rank ends with the sum of all partials in rank order, the same bits
+ * everywhere. Decode-sized reductions push: each rank stores its partial into every rank's inbox as (value, sequence)
+ * pairs and sums its own inbox once every pair carries this reduction's number, one launch and no fence or flag.
+ * Larger ones (prompt batches) signal and read: each rank raises its counter in every rank's mailbox, one thread
+ * waits until its own mailbox shows every rank's, and the ranks read the partials directly (logical devices of one
+ * GPU share its memory; distinct GPUs need peer access). One step moves (p-1) partials into each rank, which for
+ * decode-sized messages costs one latency instead of the 2(p-1) of a ring.
  *
  * <p>Each reduction point reads the same buffers at every step, so their addresses are exchanged once per point.
  * A partial is rewritten only in the next step, after later reductions that every rank must have signalled.
@@ -28,8 +29,14 @@ import static jcuda.driver.JCudaDriver.cuMemHostGetDevicePointer;
 final class PeerAllReduce extends DeviceAllReduce {
     private static final int CU_MEMHOSTALLOC_PORTABLE = 1, CU_MEMHOSTALLOC_DEVICEMAP = 2;
 
-    /** Per rank, in its memory: one counter per rank (slot p raised by rank p), polled by its all-reduce kernels. */
+    /**
+     * Per rank, in its memory: one counter per rank (slot p raised by rank p), polled by its barrier kernels, then
+     * the sequence number of its last pushed reduction.
+     */
     private final DeviceBuffer[] mailboxes;
+    /** Per rank, in its memory: the pairs every rank pushes to it (CudaBackend.allReducePush). */
+    private final DeviceBuffer[] inboxes;
+    private final long[] inboxAddresses;
     /** slots[r][p]: rank r's counter in rank p's mailbox. */
     private final long[][] slots;
     private final int type;
@@ -55,9 +62,14 @@ final class PeerAllReduce extends DeviceAllReduce {
         for (CudaDeviceOps a : ranks)
             for (CudaDeviceOps b : ranks) a.backend().device().enablePeerAccess(b.backend().device());
         mailboxes = new DeviceBuffer[ranks.size()];
+        inboxes = new DeviceBuffer[ranks.size()];
+        inboxAddresses = new long[ranks.size()];
         for (int r = 0; r < mailboxes.length; r++) {
             ranks.get(r).backend().device().makeCurrent();
-            mailboxes[r] = DeviceBuffer.of(new int[CudaBackend.MAX_RANKS]);
+            mailboxes[r] = DeviceBuffer.of(new int[CudaBackend.MAX_RANKS + 1]);
+            inboxes[r] = DeviceBuffer.allocate(2L * CudaBackend.MAX_RANKS * CudaBackend.ALL_REDUCE_SMALL * 8);
+            inboxes[r].fill((byte) 0);  // sequence numbers start at 1
+            inboxAddresses[r] = inboxes[r].address();
         }
         slots = new long[ranks.size()][ranks.size()];
         for (int r = 0; r < slots.length; r++)
@@ -81,15 +93,15 @@ final class PeerAllReduce extends DeviceAllReduce {
 
     @Override
     void reduce(int rank, int key, CudaBackend gpu, long src, long dst, long n) {
+        if (n <= CudaBackend.ALL_REDUCE_SMALL && n % 2 == 0 && (src | dst) % 8 == 0) {  // decode-sized
+            long counter = mailboxes[rank].address() + 4L * CudaBackend.MAX_RANKS;
+            gpu.allReducePush(inboxAddresses, src, dst, counter, rank, (int) n, type, errorDevice);
+            return;
+        }
         long[] sources = sources(rank, key, src);
         long[] mine = slots[rank];
-        long mail = mailboxes[rank].address();
-        if (n <= CudaBackend.ALL_REDUCE_SMALL) {  // decode-sized: signal, wait and sum in one single-block launch
-            gpu.allReduceSmall(mine, sources, mine[rank], mail, dst, (int) n, type, errorDevice);
-        } else {
-            gpu.allReduceBarrier(mine, mine[rank], mail, errorDevice);
-            gpu.allReduceSum(sources, dst, n, type);
-        }
+        gpu.allReduceBarrier(mine, mine[rank], mailboxes[rank].address(), errorDevice);
+        gpu.allReduceSum(sources, dst, n, type);
     }
 
     private long[] sources(int rank, int key, long src) {
@@ -131,6 +143,7 @@ final class PeerAllReduce extends DeviceAllReduce {
         for (int r = 0; r < mailboxes.length; r++) {
             ranks.get(r).backend().device().makeCurrent();
             mailboxes[r].close();
+            inboxes[r].close();
         }
         cuMemFreeHost(errorHost);
     }
