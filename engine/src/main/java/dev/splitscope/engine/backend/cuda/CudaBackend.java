@@ -18,11 +18,6 @@ public final class CudaBackend implements AutoCloseable {
     private static final int WARPS_PER_BLOCK = 4;
     /** Positions one attention block scores (CHUNK in attention.cu). */
     public static final int ATTENTION_CHUNK = 64;
-    /**
-     * Weight bytes the first blocks of a decode matvec prefetch into L2 while the kernel before it still runs
-     * (prefetch_group in common.cuh), kept well inside the 50 MB L2. -Dsplitscope.cuda.prefetchMb=0 turns it off.
-     */
-    static final long PREFETCH_BYTES = (long) (Double.parseDouble(System.getProperty("splitscope.cuda.prefetchMb", "4")) * (1 << 20));
 
     private final CudaDevice device;
     private final KernelLibrary kernels;
@@ -31,6 +26,11 @@ public final class CudaBackend implements AutoCloseable {
     private Cublas cublas;
     private int forcedWarpsPerRow;
     private MatvecVariant forcedVariant;  // null: the measured default per type
+    /**
+     * Weight bytes the first blocks of a decode matvec prefetch into L2 while the kernel before it still runs
+     * (prefetch_group in common.cuh): -Dsplitscope.cuda.prefetchMb, 4 by default (measured best), 0 turns it off.
+     */
+    private long prefetchBytes;
     private final Map<Kernel, Long> residentWarps = new EnumMap<>(Kernel.class);
 
     private CudaBackend(CudaDevice device) {
@@ -75,9 +75,11 @@ public final class CudaBackend implements AutoCloseable {
     /** Opens GPU {@code ordinal} and loads every kernel; {@link CudaUnavailableException} says why it cannot. */
     public static CudaBackend open(int ordinal) {
         MatvecVariant forced = MatvecVariant.fromProperty();  // a bad -Dsplitscope.cuda.matvec fails before the GPU opens
+        long prefetch = prefetchBytesFromProperty();
         CudaDevice d = CudaDevice.open(ordinal);
         CudaBackend b = new CudaBackend(d);
         b.forcedVariant = forced;
+        b.prefetchBytes = prefetch;
         try {
             b.kernels.loadAll();
             b.cacheOccupancy();
@@ -86,6 +88,18 @@ public final class CudaBackend implements AutoCloseable {
             throw e instanceof CudaUnavailableException ? e : new CudaUnavailableException("the CUDA kernels could not be loaded: " + e.getMessage(), e);
         }
         return b;
+    }
+
+    static long prefetchBytesFromProperty() {
+        String v = System.getProperty("splitscope.cuda.prefetchMb", "4");
+        double mb;
+        try {
+            mb = Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            mb = -1;
+        }
+        if (!(mb >= 0 && mb <= 1024)) throw new IllegalArgumentException("-Dsplitscope.cuda.prefetchMb=" + v + ": not a number of megabytes from 0 to 1024");
+        return (long) (mb * (1 << 20));
     }
 
     public CudaDevice device() { return device; }
@@ -124,7 +138,7 @@ public final class CudaBackend implements AutoCloseable {
         int grid = matvecBlocks(w, wpr);
         int acc = accumulate ? 1 : 0;
         if (runsVariant(w)) {  // the variant kernels take the grouped form's arguments: here one matrix, the whole grid
-            int prefetch = ids == 0 && slots == 1 ? prefetchBlocks(w, wpr, grid, PREFETCH_BYTES) : 0;
+            int prefetch = ids == 0 && slots == 1 ? prefetchBlocks(w, wpr, grid, prefetchBytes) : 0;
             kernels.launch(variant(w).kernel(w.type()), grid, slots, 1, 32, WARPS_PER_BLOCK, w.data(), w.scalesAddress(), y, w.rows(), wpr, grid,
                     0L, 0L, 0L, 0, 1, 0, 0L, 0L, 0L, 0, 1, xq.quants(), xq.scales(), w.cols(), ids, xStride, xGroup, acc, prefetch);
             return;
@@ -163,7 +177,7 @@ public final class CudaBackend implements AutoCloseable {
             throw new IllegalArgumentException("a matvec group has 2 or 3 matrices, got " + ws.length);
         Object[] args = new Object[22];
         int total = 0, prefetch = 0;
-        long budget = batch == 1 ? PREFETCH_BYTES : 0;
+        long budget = batch == 1 ? prefetchBytes : 0;
         for (int i = 0; i < 3; i++) {
             boolean here = i < ws.length;
             int wpr = here ? warpsPerRow(ws[i]) : 1, blocks = here ? matvecBlocks(ws[i], wpr) : 0;

@@ -93,7 +93,8 @@ final class PeerAllReduce extends DeviceAllReduce {
 
     @Override
     void reduce(int rank, int key, CudaBackend gpu, long src, long dst, long n) {
-        if (n <= CudaBackend.ALL_REDUCE_SMALL && n % 2 == 0 && (src | dst) % 8 == 0) {  // decode-sized
+        // decode-sized; every rank takes the same form: counts agree and the ranks' buffers are laid out alike
+        if (n <= CudaBackend.ALL_REDUCE_SMALL && n % 2 == 0 && (src | dst) % 8 == 0) {
             long counter = mailboxes[rank].address() + 4L * CudaBackend.MAX_RANKS;
             gpu.allReducePush(inboxAddresses, src, dst, counter, rank, (int) n, type, errorDevice);
             return;

@@ -1,0 +1,36 @@
+package dev.splitscope.engine.backend.cuda;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The backend's tuning properties are read before a GPU opens, and a bad one says what is wrong (no GPU needed). */
+class CudaPropertiesTest {
+    private static final String PREFETCH = "splitscope.cuda.prefetchMb";
+
+    @AfterEach
+    void clear() {
+        System.clearProperty(PREFETCH);
+    }
+
+    @Test
+    void prefetchIsFourMegabytesUnlessSet() {
+        assertEquals(4L << 20, CudaBackend.prefetchBytesFromProperty());
+        System.setProperty(PREFETCH, "0");
+        assertEquals(0, CudaBackend.prefetchBytesFromProperty());
+        System.setProperty(PREFETCH, " 0.5 ");
+        assertEquals(1L << 19, CudaBackend.prefetchBytesFromProperty());
+    }
+
+    @Test
+    void aBadPrefetchNamesThePropertyAndItsRange() {
+        for (String bad : new String[] {"lots", "-1", "NaN", "4096"}) {
+            System.setProperty(PREFETCH, bad);
+            var e = assertThrows(IllegalArgumentException.class, CudaBackend::prefetchBytesFromProperty, bad);
+            assertTrue(e.getMessage().contains("-Dsplitscope.cuda.prefetchMb=" + bad + ": not a number of megabytes from 0 to 1024"), e.getMessage());
+        }
+    }
+}
