@@ -47,7 +47,9 @@ class RopeFreqsTest {
     void factorsScaleTheRotationOnEverySplit() throws Exception {
         LoadOptions one = LoadOptions.defaults().withCtx(32).withThreads(1);
         float[] plain = logits(TestModels.file("stories260K.gguf"), one);
-        assertArrayEquals(plain, logits(withFactors(1f), one), 1e-6f, "factors of 1 must change nothing");
+        // the same math, but the Vector API may add a reduction's lanes in another order once C2 has compiled it
+        // (the first run is partly interpreted): a few ulps of logits near 10, so not bit for bit
+        assertArrayEquals(plain, logits(withFactors(1f), one), 1e-4f, "factors of 1 must change nothing");
         Path scaled = withFactors(4f);
         float[] ref = logits(scaled, one);
         assertFalse(Arrays.equals(plain, ref), "factors of 4 must change the logits");
