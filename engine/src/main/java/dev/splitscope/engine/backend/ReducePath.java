@@ -3,9 +3,9 @@ package dev.splitscope.engine.backend;
 import java.util.Locale;
 
 /**
- * How tensor-parallel partial sums are added up across devices. AUTO takes the best the devices offer: peer reads on
+ * How tensor-parallel partial sums are added up across devices. AUTO takes the best the devices offer: the peer path on
  * one GPU and between two GPUs with peer access, NCCL from three GPUs on (or without peer access) where libnccl is
- * present, peer reads where it is not, and the host otherwise (always for CPU devices).
+ * present, the peer path where it is not, and the host otherwise (always for CPU devices).
  */
 public enum ReducePath {
     AUTO, HOST, PEER, NCCL;

@@ -32,7 +32,7 @@ public final class ModelRun implements AutoCloseable {
         this(file, graph, layout, devices, ctx, maxTokens, reduceType, ReducePath.AUTO, kvType);
     }
 
-    /** @param reducePath how partial sums meet: on the devices (NCCL, peer reads) or through the host; AUTO picks */
+    /** @param reducePath how partial sums meet: on the devices (NCCL, peer) or through the host; AUTO picks */
     public ModelRun(GgufFile file, Graph graph, Layout layout, List<DeviceOps> devices, int ctx, int maxTokens,
                     ReduceType reduceType, ReducePath reducePath, QuantType kvType) {
         if (devices.size() != layout.deviceCount())

@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Chooses the device-side all-reduce for a group of CUDA devices. AUTO takes peer reads on one GPU (logical devices)
+ * Chooses the device-side all-reduce for a group of CUDA devices. AUTO takes the peer path on one GPU (logical devices)
  * and between two GPUs that reach each other: on two H200s over NVLink they beat NCCL for decode and prompts
  * (docs/BENCHMARKS.md). From three GPUs on it takes NCCL (f32, libnccl present): the one-shot peer sum moves p-1
- * partials into every rank, a ring 2(p-1)/p, which tells for prompt-sized reductions. Peer reads again where NCCL
+ * partials into every rank, a ring 2(p-1)/p, which tells for prompt-sized reductions. The peer path again where NCCL
  * is missing; otherwise none, and the executor reduces through the host.
  */
 final class CudaCollectives {

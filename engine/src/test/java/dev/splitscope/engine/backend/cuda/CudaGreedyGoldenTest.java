@@ -160,7 +160,7 @@ class CudaGreedyGoldenTest {
         String[] seen = new String[1];
         assertArrayEquals(ids1, run(path, 2, null, 32, prompt, ReducePath.PEER, ReduceType.F32, new int[] {0, 1}, seen), path + ": peer on 2 GPUs");
         assertArrayEquals(ids1, run(path, 2, null, 32, prompt, ReducePath.AUTO, ReduceType.F32, new int[] {0, 1}, seen), path + ": auto on 2 GPUs");
-        assertTrue(seen[0].startsWith("peer"), "auto across GPUs with peer access takes peer reads: " + seen[0]);
+        assertTrue(seen[0].startsWith("peer"), "auto across GPUs with peer access takes the peer path: " + seen[0]);
         assumeTrue(Nccl.load(new java.util.ArrayList<>()).isPresent(), "libnccl is not on this machine");
         assertArrayEquals(ids1, run(path, 2, null, 32, prompt, ReducePath.NCCL, ReduceType.F32, new int[] {0, 1}, seen), path + ": nccl on 2 GPUs");
         assertTrue(seen[0].startsWith("nccl"), seen[0]);
