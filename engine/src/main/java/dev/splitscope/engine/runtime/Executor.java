@@ -332,9 +332,11 @@ public final class Executor implements AutoCloseable {
             }
             dev.ops.endStep();
         }
-        if (!wait && onDevice) return null;
+        if (onDevice) {  // the device keeps its marks (read with markNanos)
+            if (wait) dev.ops.synchronize();
+            return null;
+        }
         dev.ops.synchronize();
-        if (onDevice) return null;
         for (int i = count - 1; i >= 0; i--) host[i] -= host[0];
         return host;
     }

@@ -294,12 +294,7 @@ public final class CudaBackend implements AutoCloseable {
 
     /** The decode kernels that run W's matvecs. */
     MatvecVariant variant(DeviceWeight w) {
-        return variant(w.type(), w.cols());
-    }
-
-    /** The decode kernels that run the matvecs of type t with cols columns. */
-    MatvecVariant variant(QuantType t, int cols) {
-        return forcedVariant != null ? forcedVariant : MatvecVariant.defaultFor(t, cols);
+        return forcedVariant != null ? forcedVariant : MatvecVariant.defaultFor(w.type(), w.cols());
     }
 
     /** Which matvec variants run, in words. */

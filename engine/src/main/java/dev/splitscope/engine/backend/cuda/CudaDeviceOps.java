@@ -77,6 +77,11 @@ public final class CudaDeviceOps implements DeviceOps {
     /** Defers single-token steps into CUDA graphs; launches what was held back for fusion first. */
     private void begin(int tokens) {
         flushHeld();
+        defer(tokens);
+    }
+
+    /** Single-token steps' launches are deferred and replayed as CUDA graphs; batches launch at once. */
+    private void defer(int tokens) {
         gpu.setDeferred(GRAPHS && tokens == 1);
     }
 
@@ -352,7 +357,7 @@ public final class CudaDeviceOps implements DeviceOps {
         gpu.device().makeCurrent();
         held.flush();
         if (tokens >= GEMM_MIN_TOKENS || v.cols() == 0 || !CudaBackend.groupable(m, m)) group.flush();
-        gpu.setDeferred(GRAPHS && tokens == 1);
+        defer(tokens);
         wrote(out);
         if (v.cols() == 0) {
             gpu.zero(a(out).address(), v.rows(), tokens);
@@ -427,7 +432,7 @@ public final class CudaDeviceOps implements DeviceOps {
         // as begin(), but what is held stays: a q rope waits there for its k rope
         gpu.device().makeCurrent();
         group.flush();
-        gpu.setDeferred(GRAPHS && tokens == 1);
+        defer(tokens);
         held.hold(new HeldLaunches.Rope(a(x).address(), tokens, heads, headDim, ropeDim, neox, theta, factors));
         wrote(x);
     }

@@ -19,12 +19,8 @@ public final class CudaGraph implements AutoCloseable {
 
     private final CudaDevice device;
     private final CUgraph graph = new CUgraph();
-    /**
-     * Two instances of the graph, launched in turn: the host may queue the next step while the previous one runs
-     * (chained greedy steps) without relaunching an instance that is still executing.
-     */
-    private final CUgraphExec[] execs = {new CUgraphExec(), new CUgraphExec()};
-    private int next;
+    /** One instance serves chained steps too: launches of an instance are ordered behind its previous ones. */
+    private final CUgraphExec exec = new CUgraphExec();
 
     private CudaGraph(CudaDevice device) {
         this.device = device;
@@ -39,19 +35,18 @@ public final class CudaGraph implements AutoCloseable {
         } finally {
             cuStreamEndCapture(device.stream(), g.graph);
         }
-        for (CUgraphExec e : g.execs) cuGraphInstantiate(e, g.graph, 0);
+        cuGraphInstantiate(g.exec, g.graph, 0);
         return g;
     }
 
     /** Queues one replay on the device's stream. */
     public void launch() {
-        cuGraphLaunch(execs[next], device.stream());
-        next ^= 1;
+        cuGraphLaunch(exec, device.stream());
     }
 
     @Override
     public void close() {
-        for (CUgraphExec e : execs) cuGraphExecDestroy(e);
+        cuGraphExecDestroy(exec);
         cuGraphDestroy(graph);
     }
 }
