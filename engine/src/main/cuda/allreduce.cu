@@ -8,7 +8,7 @@
 //   peer are posted, no round trip) and polls only its own mailbox.
 // Counters and sequence numbers count reductions and only grow, so they serve every reduction point and every graph
 // replay.
-#include "common.cuh"
+#include "norm.cuh"
 
 #define MAX_RANKS 8
 #define TIMEOUT_NS 10000000000LL
@@ -149,5 +149,69 @@ extern "C" __global__ void __launch_bounds__(1024) ar_push(RANK_BOXES, const flo
         if (ok) reinterpret_cast<float2*>(dst)[i] = make_float2(travel(sx, type), travel(sy, type));
     }
     __syncthreads();  // every thread has read the counter
+    if (threadIdx.x == 0) *counter = (int) seq;
+}
+
+// ---- push fused with the norm after it ----
+// A decode layer's reductions each feed a residual add and the next rms_norm: ar_add_rms_norm_q8 is ar_push followed
+// by add_rms_norm_q8 in one block, so a reduction costs no launch of its own (the sums and their order are the same as
+// those two kernels': the same bits). Each thread pushes pairs as ar_push does, then reads the values it holds in the
+// norm (c = threadIdx.x + k * blockDim.x) one 8-byte pair at a time: each half of a pushed 16-byte store carries its
+// own sequence number.
+// release_early: let the next kernel launch as soon as the partial is complete (its blocks may then fill the GPU while
+// this one waits for the peers), which the host asks for only when no two ranks share a GPU; otherwise only once every
+// pair has arrived, so that a peer on the same GPU always finds room to run.
+
+__device__ __forceinline__ uint2 ld_volatile2(const uint2* p) {
+    uint2 v;
+    asm volatile("ld.volatile.global.v2.u32 {%0, %1}, [%2];" : "=r"(v.x), "=r"(v.y) : "l"(p) : "memory");
+    return v;
+}
+
+extern "C" __global__ void __launch_bounds__(1024) ar_add_rms_norm_q8(
+        RANK_BOXES, const float* __restrict__ src, float* __restrict__ dst, int* counter, int rank, int ranks, int type,
+        int* error, int release_early, const float* __restrict__ residual, float* __restrict__ sum,
+        const float* __restrict__ w, float* __restrict__ y, i8* __restrict__ xq, float2* __restrict__ xds, int cols, float eps) {
+    pdl_wait();  // src is complete
+    if (release_early) pdl_release();
+    uint4* boxes[MAX_RANKS] = {b0, b1, b2, b3, b4, b5, b6, b7};
+    u32 seq = (u32) *counter + 1;
+    i64 half = (seq & 1) * MAX_RANKS;
+    for (int i = threadIdx.x; i < cols / 2; i += blockDim.x) {
+        float2 v = reinterpret_cast<const float2*>(src)[i];
+        uint4 c = make_uint4(__float_as_uint(travel(v.x, type)), seq, __float_as_uint(travel(v.y, type)), seq);
+        for (int p = 0; p < ranks; p++) st_volatile4(boxes[p] + (half + rank) * (PUSH_CAP / 2) + i, c);
+    }
+    const uint2* inbox = reinterpret_cast<const uint2*>(boxes[rank] + half * (PUSH_CAP / 2));
+    long long start = global_ns();
+    bool ok = true;
+    float v[MAX_PER_THREAD], wv[MAX_PER_THREAD], ss = 0.f;
+#pragma unroll
+    for (int k = 0; k < MAX_PER_THREAD; k++) {
+        int c = threadIdx.x + k * blockDim.x;
+        if (c >= cols) break;
+        wv[k] = w[c];
+        float s = 0.f;
+        for (int r = 0; r < ranks; r++) {
+            const uint2* p = inbox + (i64) r * PUSH_CAP + c;
+            uint2 e = ld_volatile2(p);
+            for (int spins = 1; ok && e.y != seq; spins++) {
+                // error lives in host memory, a read across PCIe: look at it (and the clock) only every 1024 polls
+                if ((spins & 1023) == 0 && (load_acquire(error) != 0 || global_ns() - start > TIMEOUT_NS)) {
+                    atomicExch(error, 1);
+                    ok = false;
+                }
+                e = ld_volatile2(p);
+            }
+            s += __uint_as_float(e.x);
+        }
+        float reduced = travel(s, type);
+        dst[c] = reduced;
+        v[k] = residual[c] + reduced;
+        sum[c] = v[k];
+        ss += v[k] * v[k];
+    }
+    if (!release_early) pdl_release();
+    norm_q8_store(v, wv, ss, 0, y, xq, xds, cols, eps);  // its block-wide sum also orders every read of the counter
     if (threadIdx.x == 0) *counter = (int) seq;
 }

@@ -432,6 +432,23 @@ public final class CudaBackend implements AutoCloseable {
     }
 
     /**
+     * allReducePush of a single row of {@code cols} values, then addRmsNormQ8 of (its sum + residual) in the same
+     * block: sum = residual + dst, y = its norm and xq y's q8_1 form. With {@code releaseEarly} the next kernel may
+     * launch while this one waits for the peers (only where no two ranks share a GPU: its blocks could take the room a
+     * peer needs).
+     */
+    public void allReduceAddRmsNormQ8(long[] inboxes, long src, long dst, long counter, int rank, int type, long error,
+                                      boolean releaseEarly, long residual, long sum, long weight, long y, Q8Input xq,
+                                      int cols, float eps) {
+        checkNormQ8(cols);
+        if (cols > ALL_REDUCE_SMALL || (src | dst) % 8 != 0)
+            throw new IllegalArgumentException("a pushed all-reduce takes up to " + ALL_REDUCE_SMALL + " 8-byte aligned floats, got " + cols);
+        kernels.launch(Kernel.AR_ADD_RMS_NORM_Q8, 1, 1, 1, normThreads(cols), 1, rankArgs(new long[][] {inboxes}, src, dst,
+                counter, rank, inboxes.length, type, error, releaseEarly ? 1 : 0, residual, sum, weight, y, xq.quants(),
+                xq.scales(), cols, eps));
+    }
+
+    /**
      * Once the work queued before it has finished, raises this rank's counter in every rank's mailbox ({@code slots},
      * {@code own} the one in its own), then waits (one thread) until every counter in its own mailbox {@code mail}
      * has reached it; sets error on a timeout.

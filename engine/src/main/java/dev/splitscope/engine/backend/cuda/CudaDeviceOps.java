@@ -61,8 +61,8 @@ public final class CudaDeviceOps implements DeviceOps {
         this.gpu = gpu;
         this.name = name;
         this.group = new MatvecGroup(gpu);
-        this.held = new HeldLaunches(gpu, stepInputs.address());
         this.marks = new CudaMarks(gpu.device(), gpu.queue());
+        this.held = new HeldLaunches(gpu, stepInputs.address(), marks::mark);
     }
 
     public CudaBackend backend() {
@@ -177,8 +177,17 @@ public final class CudaDeviceOps implements DeviceOps {
 
     @Override
     public void mark(int slot) {
+        if (held.holdsReduce()) {
+            held.markAfterReduce(slot);  // the reduction may still join the next norm
+            return;
+        }
         flushHeld();
         marks.mark(slot);
+    }
+
+    /** Holds a rank's part of a pushed all-reduce inside a decode graph, for the norm after its residual add. */
+    void hold(HeldLaunches.Reduce r) {
+        held.hold(r);
     }
 
     @Override
@@ -334,12 +343,18 @@ public final class CudaDeviceOps implements DeviceOps {
         long wv = vector(w);
         boolean quantize = group == x.width() && group % 32 == 0 && group <= CudaBackend.NORM_Q8_MAX_COLS && tokens < GEMM_MIN_TOKENS;
         HeldLaunches.Add sum = quantize ? held.takeAdd(a(x).address(), (long) tokens * group) : null;
+        HeldLaunches.Reduce reduce = sum != null && tokens == 1 ? held.takeReduce(sum) : null;
         begin(tokens);
         wrote(out);
         if (quantize) {
             // the next matvecs read out quantized: produce that form here and spare them the launch
             Q8Input q = scratch.q8((long) tokens * group);
-            if (sum != null) gpu.addRmsNormQ8(sum.a(), sum.b(), sum.out(), wv, a(out).address(), q, tokens, group, eps);
+            if (reduce != null) {
+                gpu.allReduceAddRmsNormQ8(reduce.inboxes(), reduce.src(), reduce.dst(), reduce.counter(), reduce.rank(),
+                        reduce.type(), reduce.error(), reduce.releaseEarly(), reduce.otherInput(sum), sum.out(), wv,
+                        a(out).address(), q, group, eps);
+                held.reduced();
+            } else if (sum != null) gpu.addRmsNormQ8(sum.a(), sum.b(), sum.out(), wv, a(out).address(), q, tokens, group, eps);
             else gpu.rmsNormQ8(a(x).address(), wv, a(out).address(), q, tokens, group, eps);
             producedQ8(out, tokens, q);
         } else {
@@ -409,8 +424,10 @@ public final class CudaDeviceOps implements DeviceOps {
 
     @Override
     public void add(Act x, Act y, int tokens, Act out) {
-        begin(tokens);
-        held.hold(new HeldLaunches.Add(a(x).address(), a(y).address(), a(out).address(), (long) tokens * x.width()));
+        HeldLaunches.Add add = new HeldLaunches.Add(a(x).address(), a(y).address(), a(out).address(), (long) tokens * x.width());
+        if (held.holdsReduce() && tokens == 1) gpu.device().makeCurrent();  // held only in a decode graph: it may stay
+        else begin(tokens);
+        held.hold(add);
         wrote(out);
     }
 

@@ -1,6 +1,7 @@
 package dev.splitscope.engine.backend.cuda;
 
 import jcuda.driver.CUevent;
+import jcuda.driver.CUstream;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,19 +9,28 @@ import java.util.List;
 import static jcuda.driver.JCudaDriver.cuEventCreate;
 import static jcuda.driver.JCudaDriver.cuEventDestroy;
 import static jcuda.driver.JCudaDriver.cuEventElapsedTime;
+import static jcuda.driver.JCudaDriver.cuEventRecord;
 import static jcuda.driver.JCudaDriver.cuEventRecordWithFlags;
+import static jcuda.driver.JCudaDriver.cuStreamCreate;
+import static jcuda.driver.JCudaDriver.cuStreamDestroy;
+import static jcuda.driver.JCudaDriver.cuStreamWaitEvent;
 
 /**
  * Timestamps inside a device's queue: one CUDA event per slot, recorded where the executor marks a split's start,
  * end and synchronisation. Inside a captured decode graph they become event-record nodes, so a replayed step is
- * timed split by split as well.
+ * timed split by split as well. There they hang off a side stream: each waits for the work before it, and nothing
+ * waits for it until the graph's end, so the kernel after a mark still launches programmatically behind the kernel
+ * before it (an event node in between would make it wait for that kernel's end and its own launch).
  */
 final class CudaMarks implements AutoCloseable {
-    private static final int RECORD_DEFAULT = 0, RECORD_EXTERNAL = 1;
+    private static final int RECORD_DEFAULT = 0, RECORD_EXTERNAL = 1, STREAM_NON_BLOCKING = 1, EVENT_DISABLE_TIMING = 2;
 
     private final CudaDevice device;
     private final LaunchQueue queue;
     private final List<CUevent> events = new ArrayList<>();
+    private CUstream side;
+    private final CUevent fork = new CUevent(), join = new CUevent();
+    private long joinQueuedIn = -1;  // the capture whose end joins the side stream back
 
     CudaMarks(CudaDevice device, LaunchQueue queue) {
         this.device = device;
@@ -34,8 +44,30 @@ final class CudaMarks implements AutoCloseable {
             events.add(e);
         }
         CUevent e = events.get(slot);
-        queue.enqueue(List.of("mark", slot), () ->
-                cuEventRecordWithFlags(e, device.stream(), queue.capturing() ? RECORD_EXTERNAL : RECORD_DEFAULT));
+        queue.enqueue(List.of("mark", slot), () -> {
+            if (queue.capturing()) recordAside(e);
+            else cuEventRecordWithFlags(e, device.stream(), RECORD_DEFAULT);
+        });
+    }
+
+    /** Under capture: records e on the side stream after everything captured so far; the side joins at the end. */
+    private void recordAside(CUevent e) {
+        if (side == null) {
+            side = new CUstream();
+            cuStreamCreate(side, STREAM_NON_BLOCKING);
+            cuEventCreate(fork, EVENT_DISABLE_TIMING);
+            cuEventCreate(join, EVENT_DISABLE_TIMING);
+        }
+        cuEventRecord(fork, device.stream());
+        cuStreamWaitEvent(side, fork, 0);
+        cuEventRecordWithFlags(e, side, RECORD_EXTERNAL);
+        if (joinQueuedIn != queue.captureSerial()) {
+            joinQueuedIn = queue.captureSerial();
+            queue.atCaptureEnd(() -> {
+                cuEventRecord(join, side);
+                cuStreamWaitEvent(device.stream(), join, 0);
+            });
+        }
     }
 
     /** Nanoseconds from slot 0 to each slot (the step must have finished). */
@@ -54,5 +86,11 @@ final class CudaMarks implements AutoCloseable {
     public void close() {
         events.forEach(e -> cuEventDestroy(e));
         events.clear();
+        if (side != null) {
+            cuEventDestroy(fork);
+            cuEventDestroy(join);
+            cuStreamDestroy(side);
+            side = null;
+        }
     }
 }

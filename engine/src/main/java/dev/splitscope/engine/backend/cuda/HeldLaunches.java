@@ -2,16 +2,30 @@ package dev.splitscope.engine.backend.cuda;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 
 /**
  * Element-wise launches held back for one op, so that the op after can absorb them. A decode layer is about 14
  * launches, and at 8B each small one costs more than its work. The rms_norm that reads a residual add's sum absorbs
  * the add (add_rms_norm_q8). The attention's KV write absorbs the q and k ropes: rope_kv rotates both and stores k
- * and v in one launch. Any other op runs what is held first, in the order it came.
+ * and v in one launch. Inside a decode graph a tensor-parallel layer's pushed all-reduce waits as well: the residual
+ * add that reads its sum joins it, and the rms_norm after both runs all three as one launch (ar_add_rms_norm_q8); the
+ * timing marks that came after the reduction are recorded after that launch. Any other op runs what is held first, in
+ * the order it came.
  */
 final class HeldLaunches {
     /** out = a + b over n values. */
     record Add(long a, long b, long out, long n) {}
+
+    /** This rank's part of a pushed all-reduce of n values into dst (CudaBackend.allReducePush's arguments). */
+    record Reduce(long[] inboxes, long src, long dst, long counter, int rank, int n, int type, long error,
+                  boolean releaseEarly) {
+        /** The add's input that is not this reduction's sum, or -1 when the add does not read the sum. */
+        long otherInput(Add a) {
+            if (a.n() != n) return -1;
+            return a.a() == dst ? a.b() : a.b() == dst ? a.a() : -1;
+        }
+    }
 
     /** A rope of x in place: tokens rows of heads x headDim, positions from the step's position word. */
     record Rope(long x, int tokens, int heads, int headDim, int ropeDim, boolean neox, float theta, long factors) {
@@ -23,17 +37,53 @@ final class HeldLaunches {
 
     private final CudaBackend gpu;
     private final long position;  // device address of the step's position, read by rope_kv
+    private final IntConsumer mark;  // records a timing mark (CudaMarks)
+    private Reduce reduce;
+    private final List<Integer> marksAfterReduce = new ArrayList<>(2);
     private Add add;
     private final List<Rope> ropes = new ArrayList<>(2);
 
-    HeldLaunches(CudaBackend gpu, long position) {
+    HeldLaunches(CudaBackend gpu, long position, IntConsumer mark) {
         this.gpu = gpu;
         this.position = position;
+        this.mark = mark;
     }
 
-    void hold(Add a) {
+    void hold(Reduce r) {
         flush();
+        reduce = r;
+    }
+
+    boolean holdsReduce() {
+        return reduce != null;
+    }
+
+    /** A timing mark that belongs behind the held reduction. */
+    void markAfterReduce(int slot) {
+        marksAfterReduce.add(slot);
+    }
+
+    /** Holds an add: it joins a held reduction whose sum it reads; anything else held runs first. */
+    void hold(Add a) {
+        if (reduce == null || add != null || !ropes.isEmpty() || reduce.otherInput(a) < 0) flush();
         add = a;
+    }
+
+    /**
+     * The held reduction whose sum {@code a} (just taken with takeAdd) reads, taken out; null when there is none. The
+     * caller launches it fused, then calls {@link #reduced}.
+     */
+    Reduce takeReduce(Add a) {
+        if (reduce == null || !ropes.isEmpty() || reduce.otherInput(a) < 0) return null;
+        Reduce r = reduce;
+        reduce = null;
+        return r;
+    }
+
+    /** Records the marks that waited for the reduction, now launched. */
+    void reduced() {
+        marksAfterReduce.forEach(mark::accept);
+        marksAfterReduce.clear();
     }
 
     /** Holds a rope; a q rope waits for its k rope (same angles), anything else runs what was held first. */
@@ -64,6 +114,12 @@ final class HeldLaunches {
 
     /** Launches whatever is held, in order (the caller has made the device current). */
     void flush() {
+        if (reduce != null) {
+            Reduce r = reduce;
+            reduce = null;
+            gpu.allReducePush(r.inboxes(), r.src(), r.dst(), r.counter(), r.rank(), r.n(), r.type(), r.error());
+            reduced();
+        }
         if (add != null) gpu.add(add.a(), add.b(), add.out(), add.n());
         add = null;
         for (Rope r : ropes)

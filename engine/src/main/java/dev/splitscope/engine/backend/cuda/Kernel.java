@@ -57,14 +57,15 @@ enum Kernel {
     ARGMAX_PAIR("argmax", "argmax_pair"),
     AR_BARRIER("allreduce", "ar_barrier"),
     AR_SUM("allreduce", "ar_sum"),
-    AR_PUSH("allreduce", "ar_push");
+    AR_PUSH("allreduce", "ar_push"),
+    AR_ADD_RMS_NORM_Q8("allreduce", "ar_add_rms_norm_q8");
 
     final String module;
     final String function;
 
     /**
      * True for the kernels that call pdl_wait on entry (common.cuh), which may therefore be launched before the
-     * kernel ahead of them ends (PdlLaunch). Of the reductions, only the one inside decode graphs (ar_push) does; the
+     * kernel ahead of them ends (PdlLaunch). Of the reductions, only those inside decode graphs (ar_push, ar_add_rms_norm_q8) do; the
      * load-time kernels gain nothing.
      */
     boolean waitsInKernel() {

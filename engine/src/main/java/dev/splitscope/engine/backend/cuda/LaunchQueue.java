@@ -24,7 +24,9 @@ final class LaunchQueue {
     private final Map<List<Object>, CudaGraph> graphs = new HashMap<>();
     private final Map<List<Object>, Integer> seen = new HashMap<>();
     private final java.util.Set<List<Object>> uncapturable = new java.util.HashSet<>();
+    private final List<Runnable> atCaptureEnd = new ArrayList<>();
     private boolean recording, capturing;
+    private long captureSerial;  // counts captures begun
     private long replays, captures, direct, flushes;
     private long stepStartFlushes;
     private boolean stepIsSingleToken;
@@ -60,6 +62,16 @@ final class LaunchQueue {
     void enqueue(List<Object> sig, Runnable op) {
         if (recording) add(sig, op);
         else op.run();
+    }
+
+    /** Which capture is under way (they are counted), for work queued once per capture. */
+    long captureSerial() {
+        return captureSerial;
+    }
+
+    /** Runs {@code r} once, at the end of the capture under way (a side stream joins back there). */
+    void atCaptureEnd(Runnable r) {
+        atCaptureEnd.add(r);
     }
 
     /** Marks the start of a step (see {@link #endStep}); only a single-token step can be replayed whole. */
@@ -99,8 +111,12 @@ final class LaunchQueue {
         if (g == null && !uncapturable.contains(sig) && seen.merge(sig, 1, Integer::sum) >= 2) {
             if (graphs.size() >= MAX_GRAPHS) clearGraphs();
             capturing = true;
+            captureSerial++;
             try {
-                g = CudaGraph.capture(device, () -> work.forEach(Runnable::run));
+                g = CudaGraph.capture(device, () -> {
+                    work.forEach(Runnable::run);
+                    atCaptureEnd.forEach(Runnable::run);
+                });
                 graphs.put(sig, g);
                 captures++;
             } catch (RuntimeException e) {
@@ -109,6 +125,7 @@ final class LaunchQueue {
                 System.getLogger("splitscope").log(System.Logger.Level.WARNING, "decode step not captured as a CUDA graph: " + e.getMessage());
             } finally {
                 capturing = false;
+                atCaptureEnd.clear();
             }
         }
         lastGraph = g;

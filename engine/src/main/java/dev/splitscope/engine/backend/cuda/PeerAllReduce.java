@@ -28,6 +28,8 @@ import static jcuda.driver.JCudaDriver.cuMemHostGetDevicePointer;
  */
 final class PeerAllReduce extends DeviceAllReduce {
     private static final int CU_MEMHOSTALLOC_PORTABLE = 1, CU_MEMHOSTALLOC_DEVICEMAP = 2;
+    /** Decode reductions fused with the residual add and norm after them; -Dsplitscope.cuda.fuseReduce=false for A/B runs. */
+    private static final boolean FUSE = Boolean.parseBoolean(System.getProperty("splitscope.cuda.fuseReduce", "true"));
 
     /**
      * Per rank, in its memory: one counter per rank (slot p raised by rank p), polled by its barrier kernels, then
@@ -43,6 +45,8 @@ final class PeerAllReduce extends DeviceAllReduce {
     private final Pointer errorHost = new Pointer();
     private final long errorDevice;
     private final Map<Integer, Point> points = new ConcurrentHashMap<>();
+    /** No two ranks share a GPU, so a fused reduction may let the next kernel launch while it waits. */
+    private final boolean oneRankPerGpu;
 
     /** The partials' addresses of one reduction point, filled in by each rank on first use. */
     private static final class Point {
@@ -59,6 +63,7 @@ final class PeerAllReduce extends DeviceAllReduce {
     PeerAllReduce(List<CudaDeviceOps> ranks, int type) {
         super(ranks);
         this.type = type;
+        this.oneRankPerGpu = ranks.stream().mapToInt(r -> r.backend().device().ordinal()).distinct().count() == ranks.size();
         for (CudaDeviceOps a : ranks)
             for (CudaDeviceOps b : ranks) a.backend().device().enablePeerAccess(b.backend().device());
         mailboxes = new DeviceBuffer[ranks.size()];
@@ -96,7 +101,10 @@ final class PeerAllReduce extends DeviceAllReduce {
         // decode-sized; every rank takes the same form: counts agree and the ranks' buffers are laid out alike
         if (n <= CudaBackend.ALL_REDUCE_SMALL && n % 2 == 0 && (src | dst) % 8 == 0) {
             long counter = mailboxes[rank].address() + 4L * CudaBackend.MAX_RANKS;
-            gpu.allReducePush(inboxAddresses, src, dst, counter, rank, (int) n, type, errorDevice);
+            if (FUSE && gpu.queue().recording())  // launched with the norm after it (HeldLaunches), or alone
+                ranks.get(rank).hold(new HeldLaunches.Reduce(inboxAddresses, src, dst, counter, rank, (int) n, type,
+                        errorDevice, oneRankPerGpu));
+            else gpu.allReducePush(inboxAddresses, src, dst, counter, rank, (int) n, type, errorDevice);
             return;
         }
         long[] sources = sources(rank, key, src);

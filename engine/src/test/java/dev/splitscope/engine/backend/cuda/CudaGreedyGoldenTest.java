@@ -36,10 +36,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @Tag("cuda")
 class CudaGreedyGoldenTest {
 
-    static int[] greedy(ModelRun run, int[] prompt, int n, float[][] first) {
+    /** @param logits receives the prompt's logits, and (when it has room) the last decode step's */
+    static int[] greedy(ModelRun run, int[] prompt, int n, float[][] logitsOut) {
         int[] out = new int[n];
         float[] logits = run.forward(prompt, 0);
-        if (first != null) first[0] = logits;
+        if (logitsOut != null) logitsOut[0] = logits;
         int pos = prompt.length;
         for (int i = 0; i < n; i++) {
             int best = 0;
@@ -47,6 +48,7 @@ class CudaGreedyGoldenTest {
             out[i] = best;
             logits = run.forward(new int[] {best}, pos++);
         }
+        if (logitsOut != null && logitsOut.length > 1) logitsOut[1] = logits;
         return out;
     }
 
@@ -133,19 +135,25 @@ class CudaGreedyGoldenTest {
             assertArrayEquals(Arrays.copyOf(Golden.of("stories260K.gguf").greedyIds(), 32), ids1, path + " vs golden");
     }
 
-    /** The peer path (device-side, in CUDA graphs) and the host path give the same ids; f16/bf16 reduce still reproduces them. */
+    /**
+     * The peer path (device-side, in CUDA graphs, where a decode step's reductions run fused with the norms after them)
+     * and the host path give the same ids, and the same logits for the prompt and the last decode step; f16/bf16
+     * reduce still reproduces the ids.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"stories260K.gguf", "derived/stories260K-moe4-split-all4.gguf"})
     void reducePathsAgree(String path) throws Exception {
         int[] prompt = Golden.of("stories260K.gguf").promptIds();
-        float[][] host = new float[1][], peer = new float[1][], half = new float[1][];
+        float[][] host = new float[2][], peer = new float[2][], half = new float[1][];
         String[] seen = new String[1];
         int[] ids = run(path, 2, host, 48, prompt, ReducePath.HOST, ReduceType.F32, null, seen);
         assertTrue(seen[0].startsWith("host"), seen[0]);
         assertArrayEquals(ids, run(path, 2, peer, 48, prompt, ReducePath.PEER, ReduceType.F32, null, seen), path + ": peer vs host");
         assertTrue(seen[0].startsWith("peer"), seen[0]);
-        for (int v = 0; v < host[0].length; v++)
-            assertEquals(host[0][v], peer[0][v], 1e-4f * Math.max(1, Math.abs(host[0][v])), path + " logit " + v);
+        for (int step = 0; step < 2; step++)
+            for (int v = 0; v < host[step].length; v++)
+                assertEquals(host[step][v], peer[step][v], 1e-4f * Math.max(1, Math.abs(host[step][v])),
+                        path + (step == 0 ? " prompt" : " last decode step") + " logit " + v);
         assertArrayEquals(ids, run(path, 4, null, 48, prompt, ReducePath.PEER, ReduceType.BF16, null, seen), path + ": 4-way bf16 peer reduce");
         assertArrayEquals(ids, run(path, 2, half, 48, prompt, ReducePath.PEER, ReduceType.F16, null, seen), path + ": f16 peer reduce");
     }
