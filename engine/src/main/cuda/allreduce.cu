@@ -104,49 +104,89 @@ __device__ __forceinline__ void st_volatile4(uint4* p, uint4 v) {
     asm volatile("st.volatile.global.v4.u32 [%0], {%1, %2, %3, %4};" :: "l"(p), "r"(v.x), "r"(v.y), "r"(v.z), "r"(v.w) : "memory");
 }
 
-__device__ __forceinline__ uint4 ld_volatile4(const uint4* p) {
+__device__ __forceinline__ void st_volatile2(uint2* p, uint2 v) {
+    asm volatile("st.volatile.global.v2.u32 [%0], {%1, %2};" :: "l"(p), "r"(v.x), "r"(v.y) : "memory");
+}
+
+__device__ __forceinline__ uint4 ld_volatile(const uint4* p) {
     uint4 v;
     asm volatile("ld.volatile.global.v4.u32 {%0, %1, %2, %3}, [%4];" : "=r"(v.x), "=r"(v.y), "=r"(v.z), "=r"(v.w) : "l"(p) : "memory");
     return v;
 }
 
+__device__ __forceinline__ uint2 ld_volatile(const uint2* p) {
+    uint2 v;
+    asm volatile("ld.volatile.global.v2.u32 {%0, %1}, [%2];" : "=r"(v.x), "=r"(v.y) : "l"(p) : "memory");
+    return v;
+}
+
+__device__ __forceinline__ bool arrived(uint4 e, u32 seq) { return e.y == seq && e.w == seq; }
+__device__ __forceinline__ bool arrived(uint2 e, u32 seq) { return e.y == seq; }
+
+// Polls *p until e (loaded from it before) carries seq. Gives up, clearing ok, after 10 s or once *error is set.
+template <class T>
+__device__ __forceinline__ void await_pair(const T* p, T& e, u32 seq, int* error, long long start, bool& ok) {
+    for (int spins = 1; ok && !arrived(e, seq); spins++) {
+        // error lives in host memory, a read across PCIe: look at it (and the clock) only every 1024 polls
+        if ((spins & 1023) == 0 && (load_acquire(error) != 0 || global_ns() - start > TIMEOUT_NS)) {
+            atomicExch(error, 1);
+            ok = false;
+        }
+        e = ld_volatile(p);
+    }
+}
+
 #define RANK_BOXES uint4 *b0, uint4 *b1, uint4 *b2, uint4 *b3, uint4 *b4, uint4 *b5, uint4 *b6, uint4 *b7
+#define PUSH_CHUNK 4  // pairs a thread has in flight at once
 
 // dst = the sum of every rank's src, n even (float pairs), src and dst 8-byte aligned; counter holds this rank's
-// last sequence number. One block. A wait gives up (setting *error) after 10 s, or at its next look at *error once
-// the host has set it.
+// last sequence number. One block; each thread takes pairs i0 + j * blockDim.x (j < PUSH_CHUNK) at a time, and
+// issues all its loads of them from one rank before it looks at any. A wait gives up (setting *error) after 10 s, or
+// at its next look at *error once the host has set it.
 extern "C" __global__ void __launch_bounds__(1024) ar_push(RANK_BOXES, const float* __restrict__ src, float* __restrict__ dst,
                                                            int* counter, int rank, int ranks, int n, int type, int* error) {
     pdl_enter();  // src is complete
     uint4* boxes[MAX_RANKS] = {b0, b1, b2, b3, b4, b5, b6, b7};
     u32 seq = (u32) *counter + 1;
-    i64 half = (seq & 1) * MAX_RANKS, pairs = n / 2;
-    for (int i = threadIdx.x; i < pairs; i += blockDim.x) {
-        float2 v = reinterpret_cast<const float2*>(src)[i];
-        uint4 c = make_uint4(__float_as_uint(travel(v.x, type)), seq, __float_as_uint(travel(v.y, type)), seq);
-        for (int p = 0; p < ranks; p++) st_volatile4(boxes[p] + (half + rank) * (PUSH_CAP / 2) + i, c);
+    i64 half = (seq & 1) * MAX_RANKS;
+    int pairs = n / 2, stride = PUSH_CHUNK * blockDim.x;
+    const float2* src2 = reinterpret_cast<const float2*>(src);
+    for (int i0 = threadIdx.x; i0 < pairs; i0 += stride) {
+        float2 mine[PUSH_CHUNK];
+#pragma unroll
+        for (int j = 0; j < PUSH_CHUNK; j++)
+            if (i0 + j * blockDim.x < pairs) mine[j] = src2[i0 + j * blockDim.x];
+#pragma unroll
+        for (int j = 0; j < PUSH_CHUNK; j++) {
+            int i = i0 + j * blockDim.x;
+            if (i >= pairs) break;
+            uint4 c = make_uint4(__float_as_uint(travel(mine[j].x, type)), seq, __float_as_uint(travel(mine[j].y, type)), seq);
+            for (int p = 0; p < ranks; p++) st_volatile4(boxes[p] + (half + rank) * (PUSH_CAP / 2) + i, c);
+        }
     }
     const uint4* inbox = boxes[rank] + half * (PUSH_CAP / 2);
     long long start = global_ns();
     bool ok = true;
-    for (int i = threadIdx.x; ok && i < pairs; i += blockDim.x) {
-        float sx = 0.f, sy = 0.f;
-        for (int r = 0; ok && r < ranks; r++) {
-            const uint4* p = inbox + (i64) r * (PUSH_CAP / 2) + i;
-            uint4 c = ld_volatile4(p);
-            for (int spins = 1; c.y != seq || c.w != seq; spins++) {
-                // error lives in host memory, a read across PCIe: look at it (and the clock) only every 1024 polls
-                if ((spins & 1023) == 0 && (load_acquire(error) != 0 || global_ns() - start > TIMEOUT_NS)) {
-                    atomicExch(error, 1);
-                    ok = false;
-                    break;
-                }
-                c = ld_volatile4(p);
+    for (int i0 = threadIdx.x; ok && i0 < pairs; i0 += stride) {
+        float sx[PUSH_CHUNK] = {}, sy[PUSH_CHUNK] = {};
+        for (int r = 0; r < ranks; r++) {
+            const uint4* from = inbox + (i64) r * (PUSH_CAP / 2) + i0;
+            uint4 e[PUSH_CHUNK];
+#pragma unroll
+            for (int j = 0; j < PUSH_CHUNK; j++)
+                if (i0 + j * blockDim.x < pairs) e[j] = ld_volatile(from + j * blockDim.x);
+#pragma unroll
+            for (int j = 0; j < PUSH_CHUNK; j++) {
+                if (i0 + j * blockDim.x >= pairs) break;
+                await_pair(from + j * blockDim.x, e[j], seq, error, start, ok);
+                sx[j] += __uint_as_float(e[j].x);
+                sy[j] += __uint_as_float(e[j].z);
             }
-            sx += __uint_as_float(c.x);
-            sy += __uint_as_float(c.z);
         }
-        if (ok) reinterpret_cast<float2*>(dst)[i] = make_float2(travel(sx, type), travel(sy, type));
+#pragma unroll
+        for (int j = 0; j < PUSH_CHUNK; j++)
+            if (ok && i0 + j * blockDim.x < pairs)
+                reinterpret_cast<float2*>(dst)[i0 + j * blockDim.x] = make_float2(travel(sx[j], type), travel(sy[j], type));
     }
     __syncthreads();  // every thread has read the counter
     if (threadIdx.x == 0) *counter = (int) seq;
@@ -154,60 +194,71 @@ extern "C" __global__ void __launch_bounds__(1024) ar_push(RANK_BOXES, const flo
 
 // ---- push fused with the norm after it ----
 // A decode layer's reductions each feed a residual add and the next rms_norm: ar_add_rms_norm_q8 is ar_push followed
-// by add_rms_norm_q8 in one block, so a reduction costs no launch of its own (the sums and their order are the same as
-// those two kernels': the same bits). Each thread pushes pairs as ar_push does, then reads the values it holds in the
-// norm (c = threadIdx.x + k * blockDim.x) one 8-byte pair at a time: each half of a pushed 16-byte store carries its
-// own sequence number.
+// by add_rms_norm_q8 in one block, so a reduction costs no launch of its own (the sums and their order are those of
+// the two kernels: the same bits). Each thread pushes, gathers and norms the same values, c = threadIdx.x +
+// k * blockDim.x, as 8-byte (value, sequence) pairs: the inbox layout of ar_push, whose 16-byte stores carry a
+// sequence number in each half. Every load a thread needs from one rank is issued before it looks at any of them, so
+// a reduction waits about one memory latency per rank instead of one per value.
 // release_early: let the next kernel launch as soon as the partial is complete (its blocks may then fill the GPU while
 // this one waits for the peers), which the host asks for only when no two ranks share a GPU; otherwise only once every
 // pair has arrived, so that a peer on the same GPU always finds room to run.
-
-__device__ __forceinline__ uint2 ld_volatile2(const uint2* p) {
-    uint2 v;
-    asm volatile("ld.volatile.global.v2.u32 {%0, %1}, [%2];" : "=r"(v.x), "=r"(v.y) : "l"(p) : "memory");
-    return v;
-}
+#define FUSED_PER_THREAD 8  // cols <= 8192 with 1024 threads
 
 extern "C" __global__ void __launch_bounds__(1024) ar_add_rms_norm_q8(
         RANK_BOXES, const float* __restrict__ src, float* __restrict__ dst, int* counter, int rank, int ranks, int type,
         int* error, int release_early, const float* __restrict__ residual, float* __restrict__ sum,
         const float* __restrict__ w, float* __restrict__ y, i8* __restrict__ xq, float2* __restrict__ xds, int cols, float eps) {
+    float v[FUSED_PER_THREAD], s[FUSED_PER_THREAD];
     pdl_wait();  // src is complete
     if (release_early) pdl_release();
-    uint4* boxes[MAX_RANKS] = {b0, b1, b2, b3, b4, b5, b6, b7};
+    uint2* boxes[MAX_RANKS] = {(uint2*) b0, (uint2*) b1, (uint2*) b2, (uint2*) b3, (uint2*) b4, (uint2*) b5, (uint2*) b6, (uint2*) b7};
     u32 seq = (u32) *counter + 1;
     i64 half = (seq & 1) * MAX_RANKS;
-    for (int i = threadIdx.x; i < cols / 2; i += blockDim.x) {
-        float2 v = reinterpret_cast<const float2*>(src)[i];
-        uint4 c = make_uint4(__float_as_uint(travel(v.x, type)), seq, __float_as_uint(travel(v.y, type)), seq);
-        for (int p = 0; p < ranks; p++) st_volatile4(boxes[p] + (half + rank) * (PUSH_CAP / 2) + i, c);
+#pragma unroll
+    for (int k = 0; k < FUSED_PER_THREAD; k++) {
+        int c = threadIdx.x + k * blockDim.x;
+        if (c < cols) v[k] = travel(src[c], type);
     }
-    const uint2* inbox = reinterpret_cast<const uint2*>(boxes[rank] + half * (PUSH_CAP / 2));
+#pragma unroll
+    for (int k = 0; k < FUSED_PER_THREAD; k++) {
+        int c = threadIdx.x + k * blockDim.x;
+        if (c < cols)
+            for (int p = 0; p < ranks; p++) st_volatile2(boxes[p] + (half + rank) * PUSH_CAP + c, make_uint2(__float_as_uint(v[k]), seq));
+    }
+#pragma unroll
+    for (int k = 0; k < FUSED_PER_THREAD; k++) {
+        int c = threadIdx.x + k * blockDim.x;
+        s[k] = 0.f;
+        if (c < cols) v[k] = residual[c];  // v now holds the residual stream
+    }
+    const uint2* inbox = boxes[rank] + half * PUSH_CAP;
     long long start = global_ns();
     bool ok = true;
-    float v[MAX_PER_THREAD], wv[MAX_PER_THREAD], ss = 0.f;
+    for (int r = 0; r < ranks; r++) {
+        const uint2* from = inbox + (i64) r * PUSH_CAP;
+        uint2 e[FUSED_PER_THREAD];
 #pragma unroll
-    for (int k = 0; k < MAX_PER_THREAD; k++) {
+        for (int k = 0; k < FUSED_PER_THREAD; k++) {
+            int c = threadIdx.x + k * blockDim.x;
+            if (c < cols) e[k] = ld_volatile(from + c);
+        }
+#pragma unroll
+        for (int k = 0; k < FUSED_PER_THREAD; k++) {
+            int c = threadIdx.x + k * blockDim.x;
+            if (c >= cols) break;
+            await_pair(from + c, e[k], seq, error, start, ok);
+            s[k] += __uint_as_float(e[k].x);
+        }
+    }
+    float wv[FUSED_PER_THREAD], ss = 0.f;
+#pragma unroll
+    for (int k = 0; k < FUSED_PER_THREAD; k++) {
         int c = threadIdx.x + k * blockDim.x;
         if (c >= cols) break;
         wv[k] = w[c];
-        float s = 0.f;
-        for (int r = 0; r < ranks; r++) {
-            const uint2* p = inbox + (i64) r * PUSH_CAP + c;
-            uint2 e = ld_volatile2(p);
-            for (int spins = 1; ok && e.y != seq; spins++) {
-                // error lives in host memory, a read across PCIe: look at it (and the clock) only every 1024 polls
-                if ((spins & 1023) == 0 && (load_acquire(error) != 0 || global_ns() - start > TIMEOUT_NS)) {
-                    atomicExch(error, 1);
-                    ok = false;
-                }
-                e = ld_volatile2(p);
-            }
-            s += __uint_as_float(e.x);
-        }
-        float reduced = travel(s, type);
+        float reduced = travel(s[k], type);
         dst[c] = reduced;
-        v[k] = residual[c] + reduced;
+        v[k] += reduced;
         sum[c] = v[k];
         ss += v[k] * v[k];
     }

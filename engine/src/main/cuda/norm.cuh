@@ -7,14 +7,15 @@
 // global-memory latency rather than three. Same sums in the same order as rms_norm: the results agree bit for bit.
 #define MAX_PER_THREAD 16
 
-// y = v * inv * w and its q8_1 form, for the values this thread holds (cols and blockDim.x multiples of 32, so each
+// y = v * inv * w and its q8_1 form, for the N values this thread holds (cols and blockDim.x multiples of 32, so each
 // warp's 32 consecutive values form one q8_1 group).
-__device__ __forceinline__ void norm_q8_store(const float* v, const float* wv, float ss, i64 base, float* y, i8* xq,
+template <int N>
+__device__ __forceinline__ void norm_q8_store(const float (&v)[N], const float (&wv)[N], float ss, i64 base, float* y, i8* xq,
                                               float2* xds, int cols, float eps) {
     __shared__ float scratch[32];
     float inv = rsqrtf(block_sum(ss, scratch) / cols + eps);
 #pragma unroll
-    for (int k = 0; k < MAX_PER_THREAD; k++) {
+    for (int k = 0; k < N; k++) {
         int c = threadIdx.x + k * blockDim.x;
         if (c >= cols) break;
         float r = v[k] * inv * wv[k];
@@ -27,7 +28,8 @@ __device__ __forceinline__ void norm_q8_store(const float* v, const float* wv, f
 // their sum of squares.
 template <bool ADD>
 __device__ __forceinline__ float load_row(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ s,
-                                          const float* __restrict__ w, i64 base, int cols, float* v, float* wv) {
+                                          const float* __restrict__ w, i64 base, int cols, float (&v)[MAX_PER_THREAD],
+                                          float (&wv)[MAX_PER_THREAD]) {
     float ss = 0.f;
 #pragma unroll
     for (int k = 0; k < MAX_PER_THREAD; k++) {

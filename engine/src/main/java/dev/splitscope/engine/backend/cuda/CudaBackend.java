@@ -431,6 +431,9 @@ public final class CudaBackend implements AutoCloseable {
         kernels.launch(Kernel.AR_PUSH, 1, 1, 1, 1024, 1, rankArgs(new long[][] {inboxes}, src, dst, counter, rank, inboxes.length, n, type, error));
     }
 
+    /** The widest row allReduceAddRmsNormQ8 takes (8 values per thread of 1024, FUSED_PER_THREAD in allreduce.cu). */
+    public static final int FUSED_REDUCE_MAX_COLS = 8192;
+
     /**
      * allReducePush of a single row of {@code cols} values, then addRmsNormQ8 of (its sum + residual) in the same
      * block: sum = residual + dst, y = its norm and xq y's q8_1 form. With {@code releaseEarly} the next kernel may
@@ -441,8 +444,8 @@ public final class CudaBackend implements AutoCloseable {
                                       boolean releaseEarly, long residual, long sum, long weight, long y, Q8Input xq,
                                       int cols, float eps) {
         checkNormQ8(cols);
-        if (cols > ALL_REDUCE_SMALL || (src | dst) % 8 != 0)
-            throw new IllegalArgumentException("a pushed all-reduce takes up to " + ALL_REDUCE_SMALL + " 8-byte aligned floats, got " + cols);
+        if (cols > FUSED_REDUCE_MAX_COLS)
+            throw new IllegalArgumentException("the fused all-reduce and norm takes rows up to " + FUSED_REDUCE_MAX_COLS + " values, got " + cols);
         kernels.launch(Kernel.AR_ADD_RMS_NORM_Q8, 1, 1, 1, normThreads(cols), 1, rankArgs(new long[][] {inboxes}, src, dst,
                 counter, rank, inboxes.length, type, error, releaseEarly ? 1 : 0, residual, sum, weight, y, xq.quants(),
                 xq.scales(), cols, eps));

@@ -343,7 +343,7 @@ public final class CudaDeviceOps implements DeviceOps {
         long wv = vector(w);
         boolean quantize = group == x.width() && group % 32 == 0 && group <= CudaBackend.NORM_Q8_MAX_COLS && tokens < GEMM_MIN_TOKENS;
         HeldLaunches.Add sum = quantize ? held.takeAdd(a(x).address(), (long) tokens * group) : null;
-        HeldLaunches.Reduce reduce = sum != null && tokens == 1 ? held.takeReduce(sum) : null;
+        HeldLaunches.Reduce reduce = sum != null && tokens == 1 && group <= CudaBackend.FUSED_REDUCE_MAX_COLS ? held.takeReduce(sum) : null;
         begin(tokens);
         wrote(out);
         if (quantize) {
