@@ -8,7 +8,7 @@
 //   peer are posted, no round trip) and polls only its own mailbox.
 // Counters and sequence numbers count reductions and only grow, so they serve every reduction point and every graph
 // replay.
-#include "norm.cuh"
+#include "common.cuh"
 
 #define MAX_RANKS 8
 #define TIMEOUT_NS 10000000000LL
@@ -193,76 +193,75 @@ extern "C" __global__ void __launch_bounds__(1024) ar_push(RANK_BOXES, const flo
 }
 
 // ---- push fused with the norm after it ----
-// A decode layer's reductions each feed a residual add and the next rms_norm: ar_add_rms_norm_q8 is ar_push followed
-// by add_rms_norm_q8 in one block, so a reduction costs no launch of its own (the sums and their order are those of
-// the two kernels: the same bits). Each thread pushes, gathers and norms the same values, c = threadIdx.x +
-// k * blockDim.x, as 8-byte (value, sequence) pairs: the inbox layout of ar_push, whose 16-byte stores carry a
-// sequence number in each half. Every load a thread needs from one rank is issued before it looks at any of them, so
-// a reduction waits about one memory latency per rank instead of one per value.
+// A decode layer's reductions each feed a residual add and the next rms_norm: ar_add_rms_norm_q8 does ar_push, the
+// add and add_rms_norm_q8's norm and quantization in one launch, so a reduction costs no launch of its own. It runs
+// one value per thread over cols / blockDim.x blocks, so that the pushes, the polls and the quantization spread over
+// many SMs (one block took ~12 us per 8192-value row, most of it its stores across the link and its q8 groups). The
+// row's sum of squares meets the same way the partials do: each block stores its part as a (value, sequence) pair and
+// every block adds all parts in block order, so every block, and every rank, gets the same bits. The blocks wait for
+// each other, which is safe because they are few (at most FUSED_MAX_BLOCKS) and wait for nothing else that could need
+// their room. The inbox layout is ar_push's: value c of a rank at 8-byte slot c, its sequence number beside it.
 // release_early: let the next kernel launch as soon as the partial is complete (its blocks may then fill the GPU while
 // this one waits for the peers), which the host asks for only when no two ranks share a GPU; otherwise only once every
 // pair has arrived, so that a peer on the same GPU always finds room to run.
-#define FUSED_PER_THREAD 8  // cols <= 8192 with 1024 threads
+#define FUSED_MAX_BLOCKS 64
 
-extern "C" __global__ void __launch_bounds__(1024) ar_add_rms_norm_q8(
-        RANK_BOXES, const float* __restrict__ src, float* __restrict__ dst, int* counter, int rank, int ranks, int type,
-        int* error, int release_early, const float* __restrict__ residual, float* __restrict__ sum,
+extern "C" __global__ void __launch_bounds__(256) ar_add_rms_norm_q8(
+        RANK_BOXES, uint2* parts, const float* __restrict__ src, float* __restrict__ dst, int* counter, int rank, int ranks,
+        int type, int* error, int release_early, const float* __restrict__ residual, float* __restrict__ sum,
         const float* __restrict__ w, float* __restrict__ y, i8* __restrict__ xq, float2* __restrict__ xds, int cols, float eps) {
-    float v[FUSED_PER_THREAD], s[FUSED_PER_THREAD];
+    __shared__ float scratch[32], block_parts[FUSED_MAX_BLOCKS];
+    int c = blockIdx.x * blockDim.x + threadIdx.x;
+    bool live = c < cols;  // whole warps: cols and blockDim.x are multiples of 32
     pdl_wait();  // src is complete
     if (release_early) pdl_release();
-    uint2* boxes[MAX_RANKS] = {(uint2*) b0, (uint2*) b1, (uint2*) b2, (uint2*) b3, (uint2*) b4, (uint2*) b5, (uint2*) b6, (uint2*) b7};
     u32 seq = (u32) *counter + 1;
     i64 half = (seq & 1) * MAX_RANKS;
-#pragma unroll
-    for (int k = 0; k < FUSED_PER_THREAD; k++) {
-        int c = threadIdx.x + k * blockDim.x;
-        if (c < cols) v[k] = travel(src[c], type);
+    uint2* boxes[MAX_RANKS] = {(uint2*) b0, (uint2*) b1, (uint2*) b2, (uint2*) b3, (uint2*) b4, (uint2*) b5, (uint2*) b6, (uint2*) b7};
+    float res = 0.f, wv = 0.f;
+    if (live) {
+        uint2 mine = make_uint2(__float_as_uint(travel(src[c], type)), seq);
+        for (int p = 0; p < ranks; p++) st_volatile2(boxes[p] + (half + rank) * PUSH_CAP + c, mine);
+        res = residual[c];
+        wv = w[c];
     }
-#pragma unroll
-    for (int k = 0; k < FUSED_PER_THREAD; k++) {
-        int c = threadIdx.x + k * blockDim.x;
-        if (c < cols)
-            for (int p = 0; p < ranks; p++) st_volatile2(boxes[p] + (half + rank) * PUSH_CAP + c, make_uint2(__float_as_uint(v[k]), seq));
-    }
-#pragma unroll
-    for (int k = 0; k < FUSED_PER_THREAD; k++) {
-        int c = threadIdx.x + k * blockDim.x;
-        s[k] = 0.f;
-        if (c < cols) v[k] = residual[c];  // v now holds the residual stream
-    }
-    const uint2* inbox = boxes[rank] + half * PUSH_CAP;
     long long start = global_ns();
     bool ok = true;
-    for (int r = 0; r < ranks; r++) {
-        const uint2* from = inbox + (i64) r * PUSH_CAP;
-        uint2 e[FUSED_PER_THREAD];
+    float v = 0.f;
+    if (live) {
+        const uint2* inbox = boxes[rank] + half * PUSH_CAP + c;
+        uint2 e[MAX_RANKS];
 #pragma unroll
-        for (int k = 0; k < FUSED_PER_THREAD; k++) {
-            int c = threadIdx.x + k * blockDim.x;
-            if (c < cols) e[k] = ld_volatile(from + c);
-        }
+        for (int r = 0; r < MAX_RANKS; r++)
+            if (r < ranks) e[r] = ld_volatile(inbox + (i64) r * PUSH_CAP);
+        float s = 0.f;
 #pragma unroll
-        for (int k = 0; k < FUSED_PER_THREAD; k++) {
-            int c = threadIdx.x + k * blockDim.x;
-            if (c >= cols) break;
-            await_pair(from + c, e[k], seq, error, start, ok);
-            s[k] += __uint_as_float(e[k].x);
-        }
-    }
-    float wv[FUSED_PER_THREAD], ss = 0.f;
-#pragma unroll
-    for (int k = 0; k < FUSED_PER_THREAD; k++) {
-        int c = threadIdx.x + k * blockDim.x;
-        if (c >= cols) break;
-        wv[k] = w[c];
-        float reduced = travel(s[k], type);
+        for (int r = 0; r < MAX_RANKS; r++)
+            if (r < ranks) {
+                await_pair(inbox + (i64) r * PUSH_CAP, e[r], seq, error, start, ok);
+                s += __uint_as_float(e[r].x);
+            }
+        float reduced = travel(s, type);
         dst[c] = reduced;
-        v[k] += reduced;
-        sum[c] = v[k];
-        ss += v[k] * v[k];
+        v = res + reduced;
+        sum[c] = v;
     }
+    float part = block_sum(v * v, scratch);
+    if (threadIdx.x == 0) st_volatile2(parts + blockIdx.x, make_uint2(__float_as_uint(part), seq));
+    if (threadIdx.x < gridDim.x) {
+        uint2 e = ld_volatile(parts + threadIdx.x);
+        await_pair(parts + threadIdx.x, e, seq, error, start, ok);
+        block_parts[threadIdx.x] = __uint_as_float(e.x);
+    }
+    __syncthreads();
     if (!release_early) pdl_release();
-    norm_q8_store(v, wv, ss, 0, y, xq, xds, cols, eps);  // its block-wide sum also orders every read of the counter
-    if (threadIdx.x == 0) *counter = (int) seq;
+    float ss = 0.f;
+    for (int b = 0; b < gridDim.x; b++) ss += block_parts[b];
+    if (live) {
+        float r = v * rsqrtf(ss / cols + eps) * wv;
+        y[c] = r;
+        q8_group(r, xq, xds, c);
+    }
+    // every block has read the counter before it stored its part, and block 0 has seen every part
+    if (blockIdx.x == 0 && threadIdx.x == 0) *counter = (int) seq;
 }

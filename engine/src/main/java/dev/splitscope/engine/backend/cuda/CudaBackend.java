@@ -431,24 +431,28 @@ public final class CudaBackend implements AutoCloseable {
         kernels.launch(Kernel.AR_PUSH, 1, 1, 1, 1024, 1, rankArgs(new long[][] {inboxes}, src, dst, counter, rank, inboxes.length, n, type, error));
     }
 
-    /** The widest row allReduceAddRmsNormQ8 takes (8 values per thread of 1024, FUSED_PER_THREAD in allreduce.cu). */
-    public static final int FUSED_REDUCE_MAX_COLS = 8192;
+    /** Blocks of ar_add_rms_norm_q8 at most (FUSED_MAX_BLOCKS in allreduce.cu), one value per thread of 256. */
+    static final int FUSED_REDUCE_MAX_BLOCKS = 64;
+    /** The widest row allReduceAddRmsNormQ8 takes. */
+    public static final int FUSED_REDUCE_MAX_COLS = FUSED_REDUCE_MAX_BLOCKS * 256;
 
     /**
-     * allReducePush of a single row of {@code cols} values, then addRmsNormQ8 of (its sum + residual) in the same
-     * block: sum = residual + dst, y = its norm and xq y's q8_1 form. With {@code releaseEarly} the next kernel may
-     * launch while this one waits for the peers (only where no two ranks share a GPU: its blocks could take the room a
-     * peer needs).
+     * allReducePush of a single row of {@code cols} values, then addRmsNormQ8 of (its sum + residual), in one launch:
+     * sum = residual + dst, y = its norm and xq y's q8_1 form. The blocks add up the row's sum of squares through
+     * {@code parts} (FUSED_REDUCE_MAX_BLOCKS value-and-sequence pairs of this rank's). With {@code releaseEarly} the
+     * next kernel may launch while this one waits for the peers (only where no two ranks share a GPU: its blocks could
+     * take the room a peer needs).
      */
-    public void allReduceAddRmsNormQ8(long[] inboxes, long src, long dst, long counter, int rank, int type, long error,
-                                      boolean releaseEarly, long residual, long sum, long weight, long y, Q8Input xq,
-                                      int cols, float eps) {
+    public void allReduceAddRmsNormQ8(long[] inboxes, long parts, long src, long dst, long counter, int rank, int type,
+                                      long error, boolean releaseEarly, long residual, long sum, long weight, long y,
+                                      Q8Input xq, int cols, float eps) {
         checkNormQ8(cols);
         if (cols > FUSED_REDUCE_MAX_COLS)
             throw new IllegalArgumentException("the fused all-reduce and norm takes rows up to " + FUSED_REDUCE_MAX_COLS + " values, got " + cols);
-        kernels.launch(Kernel.AR_ADD_RMS_NORM_Q8, 1, 1, 1, normThreads(cols), 1, rankArgs(new long[][] {inboxes}, src, dst,
-                counter, rank, inboxes.length, type, error, releaseEarly ? 1 : 0, residual, sum, weight, y, xq.quants(),
-                xq.scales(), cols, eps));
+        int threads = Math.min(256, cols);
+        kernels.launch(Kernel.AR_ADD_RMS_NORM_Q8, (cols + threads - 1) / threads, 1, 1, threads, 1, rankArgs(new long[][] {inboxes},
+                parts, src, dst, counter, rank, inboxes.length, type, error, releaseEarly ? 1 : 0, residual, sum, weight, y,
+                xq.quants(), xq.scales(), cols, eps));
     }
 
     /**

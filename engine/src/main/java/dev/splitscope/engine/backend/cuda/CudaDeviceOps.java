@@ -350,9 +350,9 @@ public final class CudaDeviceOps implements DeviceOps {
             // the next matvecs read out quantized: produce that form here and spare them the launch
             Q8Input q = scratch.q8((long) tokens * group);
             if (reduce != null) {
-                gpu.allReduceAddRmsNormQ8(reduce.inboxes(), reduce.src(), reduce.dst(), reduce.counter(), reduce.rank(),
-                        reduce.type(), reduce.error(), reduce.releaseEarly(), reduce.otherInput(sum), sum.out(), wv,
-                        a(out).address(), q, group, eps);
+                gpu.allReduceAddRmsNormQ8(reduce.inboxes(), reduce.parts(), reduce.src(), reduce.dst(), reduce.counter(),
+                        reduce.rank(), reduce.type(), reduce.error(), reduce.releaseEarly(), reduce.otherInput(sum), sum.out(),
+                        wv, a(out).address(), q, group, eps);
                 held.reduced();
             } else if (sum != null) gpu.addRmsNormQ8(sum.a(), sum.b(), sum.out(), wv, a(out).address(), q, tokens, group, eps);
             else gpu.rmsNormQ8(a(x).address(), wv, a(out).address(), q, tokens, group, eps);

@@ -17,8 +17,11 @@ final class HeldLaunches {
     /** out = a + b over n values. */
     record Add(long a, long b, long out, long n) {}
 
-    /** This rank's part of a pushed all-reduce of n values into dst (CudaBackend.allReducePush's arguments). */
-    record Reduce(long[] inboxes, long src, long dst, long counter, int rank, int n, int type, long error,
+    /**
+     * This rank's part of a pushed all-reduce of n values into dst: CudaBackend.allReducePush's arguments, and those
+     * that allReduceAddRmsNormQ8 adds.
+     */
+    record Reduce(long[] inboxes, long parts, long src, long dst, long counter, int rank, int n, int type, long error,
                   boolean releaseEarly) {
         /** The add's input that is not this reduction's sum, or -1 when the add does not read the sum. */
         long otherInput(Add a) {

@@ -29,6 +29,7 @@ import static jcuda.driver.JCudaDriver.cuMemHostGetDevicePointer;
 final class PeerAllReduce extends DeviceAllReduce {
     private static final int CU_MEMHOSTALLOC_PORTABLE = 1, CU_MEMHOSTALLOC_DEVICEMAP = 2;
     /** Decode reductions fused with the residual add and norm after them; -Dsplitscope.cuda.fuseReduce=false for A/B runs. */
+    private static final long INBOX_BYTES = 2L * CudaBackend.MAX_RANKS * CudaBackend.ALL_REDUCE_SMALL * 8;
     private static final boolean FUSE = Boolean.parseBoolean(System.getProperty("splitscope.cuda.fuseReduce", "true"));
 
     /**
@@ -36,7 +37,7 @@ final class PeerAllReduce extends DeviceAllReduce {
      * the sequence number of its last pushed reduction.
      */
     private final DeviceBuffer[] mailboxes;
-    /** Per rank, in its memory: the pairs every rank pushes to it (CudaBackend.allReducePush). */
+    /** Per rank, in its memory: the pairs every rank pushes to it (CudaBackend.allReducePush), then its fused parts. */
     private final DeviceBuffer[] inboxes;
     private final long[] inboxAddresses;
     /** slots[r][p]: rank r's counter in rank p's mailbox. */
@@ -72,7 +73,8 @@ final class PeerAllReduce extends DeviceAllReduce {
         for (int r = 0; r < mailboxes.length; r++) {
             ranks.get(r).backend().device().makeCurrent();
             mailboxes[r] = DeviceBuffer.of(new int[CudaBackend.MAX_RANKS + 1]);
-            inboxes[r] = DeviceBuffer.allocate(2L * CudaBackend.MAX_RANKS * CudaBackend.ALL_REDUCE_SMALL * 8);
+            // then the fused kernel's parts of the sum of squares (CudaBackend.allReduceAddRmsNormQ8)
+            inboxes[r] = DeviceBuffer.allocate(INBOX_BYTES + CudaBackend.FUSED_REDUCE_MAX_BLOCKS * 8L);
             inboxes[r].fill((byte) 0);  // sequence numbers start at 1
             inboxAddresses[r] = inboxes[r].address();
         }
@@ -102,8 +104,8 @@ final class PeerAllReduce extends DeviceAllReduce {
         if (n <= CudaBackend.ALL_REDUCE_SMALL && n % 2 == 0 && (src | dst) % 8 == 0) {
             long counter = mailboxes[rank].address() + 4L * CudaBackend.MAX_RANKS;
             if (FUSE && gpu.queue().recording())  // launched with the norm after it (HeldLaunches), or alone
-                ranks.get(rank).hold(new HeldLaunches.Reduce(inboxAddresses, src, dst, counter, rank, (int) n, type,
-                        errorDevice, oneRankPerGpu));
+                ranks.get(rank).hold(new HeldLaunches.Reduce(inboxAddresses, inboxAddresses[rank] + INBOX_BYTES, src, dst,
+                        counter, rank, (int) n, type, errorDevice, oneRankPerGpu));
             else gpu.allReducePush(inboxAddresses, src, dst, counter, rank, (int) n, type, errorDevice);
             return;
         }
