@@ -8,25 +8,10 @@
 //   peer are posted, no round trip) and polls only its own mailbox.
 // Counters and sequence numbers count reductions and only grow, so they serve every reduction point and every graph
 // replay.
-#include "common.cuh"
-
-#define MAX_RANKS 8
-#define TIMEOUT_NS 10000000000LL
-
-__device__ __forceinline__ int load_acquire(const int* p) {
-    int v;
-    asm volatile("ld.acquire.sys.global.s32 %0, [%1];" : "=r"(v) : "l"(p) : "memory");
-    return v;
-}
+#include "pairs.cuh"
 
 __device__ __forceinline__ void store_release(int* p, int v) {
     asm volatile("st.release.sys.global.s32 [%0], %1;" :: "l"(p), "r"(v) : "memory");
-}
-
-__device__ __forceinline__ long long global_ns() {
-    long long t;
-    asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t));
-    return t;
 }
 
 // The value as it arrives after travelling in the reduce type (0 f32, 1 f16, 2 bf16, round to nearest even).
@@ -100,43 +85,6 @@ extern "C" __global__ void ar_sum(RANK_SRCS, float* dst, int ranks, long long n,
 // it has received every rank's reduction k + 1, which each rank pushed only after it had read its reduction k.
 #define PUSH_CAP 16384
 
-__device__ __forceinline__ void st_volatile4(uint4* p, uint4 v) {
-    asm volatile("st.volatile.global.v4.u32 [%0], {%1, %2, %3, %4};" :: "l"(p), "r"(v.x), "r"(v.y), "r"(v.z), "r"(v.w) : "memory");
-}
-
-__device__ __forceinline__ void st_volatile2(uint2* p, uint2 v) {
-    asm volatile("st.volatile.global.v2.u32 [%0], {%1, %2};" :: "l"(p), "r"(v.x), "r"(v.y) : "memory");
-}
-
-__device__ __forceinline__ uint4 ld_volatile(const uint4* p) {
-    uint4 v;
-    asm volatile("ld.volatile.global.v4.u32 {%0, %1, %2, %3}, [%4];" : "=r"(v.x), "=r"(v.y), "=r"(v.z), "=r"(v.w) : "l"(p) : "memory");
-    return v;
-}
-
-__device__ __forceinline__ uint2 ld_volatile(const uint2* p) {
-    uint2 v;
-    asm volatile("ld.volatile.global.v2.u32 {%0, %1}, [%2];" : "=r"(v.x), "=r"(v.y) : "l"(p) : "memory");
-    return v;
-}
-
-__device__ __forceinline__ bool arrived(uint4 e, u32 seq) { return e.y == seq && e.w == seq; }
-__device__ __forceinline__ bool arrived(uint2 e, u32 seq) { return e.y == seq; }
-
-// Polls *p until e (loaded from it before) carries seq. Gives up, clearing ok, after 10 s or once *error is set.
-template <class T>
-__device__ __forceinline__ void await_pair(const T* p, T& e, u32 seq, int* error, long long start, bool& ok) {
-    for (int spins = 1; ok && !arrived(e, seq); spins++) {
-        // error lives in host memory, a read across PCIe: look at it (and the clock) only every 1024 polls
-        if ((spins & 1023) == 0 && (load_acquire(error) != 0 || global_ns() - start > TIMEOUT_NS)) {
-            atomicExch(error, 1);
-            ok = false;
-        }
-        e = ld_volatile(p);
-    }
-}
-
-#define RANK_BOXES uint4 *b0, uint4 *b1, uint4 *b2, uint4 *b3, uint4 *b4, uint4 *b5, uint4 *b6, uint4 *b7
 #define PUSH_CHUNK 4  // pairs a thread has in flight at once
 
 // dst = the sum of every rank's src, n even (float pairs), src and dst 8-byte aligned; counter holds this rank's

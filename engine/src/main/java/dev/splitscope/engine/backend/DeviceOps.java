@@ -142,6 +142,24 @@ public interface DeviceOps extends AutoCloseable {
     }
 
     /**
+     * True when this device, as one rank of a tensor-parallel run whose partial sums meet through {@code c}, can chain
+     * greedy steps with the other ranks: see {@link #queueChained(Act, int, int, Collective, int)}.
+     */
+    default boolean chainsGreedy(Collective c) {
+        return false;
+    }
+
+    /**
+     * {@link #queueChained(Act)} for one rank that holds the vocabulary slice from {@code vocabStart} (of
+     * {@code vocab} ids) in {@code logits}: the ranks' winners meet on the devices through {@code c}, and every rank
+     * makes the best of them its next token. Every rank queues it at the same point. Only where
+     * {@link #chainsGreedy(Collective)}.
+     */
+    default void queueChained(Act logits, int vocabStart, int vocab, Collective c, int rank) {
+        throw new UnsupportedOperationException("greedy steps cannot be chained across these devices");
+    }
+
+    /**
      * Replays the recorded single-token step on the token and position the last {@link #queueChained} left on the
      * device. False when there is no recorded step (the caller then runs the step with the winner it takes).
      */

@@ -132,13 +132,13 @@ public final class Executor implements AutoCloseable {
     /**
      * Greedy decoding of up to {@code n} tokens after {@code first}, which is evaluated at {@code pos0}: each winner is
      * the next step's token. {@code sink} gets the winners in order and returns false to stop. Returns how many
-     * winners it was given (= how many tokens were evaluated). A single device that keeps the winner on itself
-     * ({@link DeviceOps#chainsGreedy}) runs one step ahead of the host, which hides the host's share of every step;
-     * the step launched ahead of a stop is wasted (its KV entry lies past the end and is written over later).
+     * winners it was given (= how many tokens were evaluated). Devices that keep the winner on themselves
+     * ({@link #chainsGreedy}) run one step ahead of the host, which hides the host's share of every step; the step
+     * launched ahead of a stop is wasted (its KV entry lies past the end and is written over later).
      */
     public int greedyRun(int first, int pos0, int n, java.util.function.IntPredicate sink) {
-        DeviceRun dev = devices[0];
-        if (devices.length > 1 || !REPLAY || hostObserves() || !dev.ops.chainsGreedy()) {
+        checkNotVoid();
+        if (!chainsGreedy()) {
             int id = first;
             for (int k = 0; k < n; k++) {
                 id = forwardGreedy(new int[] {id}, pos0 + k);
@@ -146,51 +146,155 @@ public final class Executor implements AutoCloseable {
             }
             return n;
         }
-        DeviceOps.Act logits = dev.act(splits.getLast().lastNode());
         int vocab = graph.spec().nVocab(), given = 0, queued = 0;
-        long[] start = {System.nanoTime()};
-        long[][] marks = new long[1][];  // the last step's, where the host keeps them
+        long[] start = new long[devices.length];
+        long[][] marks = new long[devices.length][];  // the last step's, where the host keeps them
         try {
-            marks[0] = runDeviceStep(0, new int[] {first}, pos0, start, false);
-            dev.ops.queueChained(logits);
+            onEveryDevice(d -> marks[d] = runDeviceStep(d, new int[] {first}, pos0, start, false));
+            queueChained();
             queued++;
             while (given < n) {
-                // the next step goes to the device before the host waits for this one's winner
-                boolean ahead = false;
-                if (queued < n) {
-                    start[0] = System.nanoTime();
-                    ahead = dev.ops.replayChained();
-                    if (ahead) marks[0] = null;
-                }
-                int id = dev.ops.takeChained();
+                // the next step goes to the devices before the host waits for this one's winner
+                boolean ahead = queued < n && replayChained(start);
+                if (ahead) java.util.Arrays.fill(marks, null);
+                int id = takeChained();
                 given++;
-                if (id < 0 || id >= vocab)
+                if (id < 0 || id >= vocab) {
+                    if (collective != null) collective.check();
                     throw new IllegalStateException("the greedy step at position " + (pos0 + given - 1) + " found no winner (NaN logits?)");
+                }
                 if (!sink.test(id)) break;
                 if (queued < n) {
-                    if (!ahead) marks[0] = runDeviceStep(0, new int[] {id}, pos0 + given, start, false);  // not recorded yet: walk it
-                    dev.ops.queueChained(logits);
+                    int at = pos0 + given;
+                    if (!ahead) onEveryDevice(d -> marks[d] = runDeviceStep(d, new int[] {id}, at, start, false));  // not recorded yet: walk it
+                    queueChained();
                     queued++;
                 }
             }
         } catch (RuntimeException e) {
             try {
-                drain(dev, queued - given);
+                drain(queued - given);
             } catch (RuntimeException again) {
                 e.addSuppressed(again);
             }
             throw e;
         }
-        drain(dev, queued - given);
-        long stepStart = start[0];
-        setLastTimings(() -> wholeStepTimings(1, stepStart, start, marks, 0, 0, 0));
+        drain(queued - given);
+        long[] launched = start.clone();
+        setLastTimings(() -> wholeStepTimings(1, launched[0], launched, marks, 0, 0, 0));
         return given;
     }
 
-    /** Reads and drops the winners of steps launched ahead, and waits for the device. */
-    private static void drain(DeviceRun dev, int pending) {
-        for (int k = 0; k < pending; k++) dev.ops.takeChained();
-        dev.ops.synchronize();
+    /**
+     * True when greedy steps can follow each other on the devices without the host: one device that chains them, or
+     * tensor-parallel ranks that hold vocabulary slices and can meet their winners through their collective.
+     */
+    public boolean chainsGreedy() {
+        if (!REPLAY || hostObserves()) return false;
+        if (devices.length == 1) return devices[0].ops.chainsGreedy();
+        if (collective == null || !vocabSliced()) return false;
+        for (DeviceRun d : devices) if (!d.ops.chainsGreedy(collective)) return false;
+        return true;
+    }
+
+    /** The lm_head's rows are split over the devices (each holds a vocabulary slice). */
+    private boolean vocabSliced() {
+        return splits.getLast().end() == Split.End.CONCAT && layout.tensorParallel();
+    }
+
+    /** Every device picks the winner of the step just queued and makes it its next step's token. */
+    private void queueChained() {
+        if (devices.length == 1) {
+            DeviceRun dev = devices[0];
+            dev.ops.queueChained(dev.act(splits.getLast().lastNode()));
+            return;
+        }
+        int slice = graph.node(splits.getLast().lastNode() + 1).inputs()[0];
+        onEveryDeviceHere(d -> devices[d].ops.queueChained(devices[d].act(slice), devices[d].ranges.vocab().start(),
+                graph.spec().nVocab(), collective, d));
+    }
+
+    /** Every device replays its recorded step on what its last winner left; false when a device has none recorded. */
+    private boolean replayChained(long[] start) {
+        boolean[] all = {true};
+        onEveryDeviceHere(d -> {
+            start[d] = System.nanoTime();
+            all[0] &= devices[d].ops.replayChained();
+        });
+        if (!all[0] && devices.length > 1)  // the devices record their steps alike, so this does not happen
+            throw new IllegalStateException("the devices of a tensor-parallel run disagree on whether their step was recorded");
+        return all[0];
+    }
+
+    /** Waits for the oldest queued winner on every device and returns it; the devices must agree. */
+    private int takeChained() {
+        int id = devices[0].ops.takeChained();
+        for (int d = 1; d < devices.length; d++) {
+            int other = devices[d].ops.takeChained();
+            if (other != id) {
+                if (collective != null) collective.check();
+                throw new IllegalStateException(devices[d].ops.name() + " picked token " + other + " where "
+                        + devices[0].ops.name() + " picked " + id);
+            }
+        }
+        return id;
+    }
+
+    /** Reads and drops the winners of steps launched ahead, and waits for the devices. */
+    private void drain(int pending) {
+        for (DeviceRun dev : devices) {
+            for (int k = 0; k < pending; k++) dev.ops.takeChained();
+            dev.ops.synchronize();
+        }
+    }
+
+    /**
+     * Runs {@code task} for every device on its host thread, all at once, and waits for them: a device that fails
+     * aborts the collective (see {@link #rankFailed}) and the first failure is thrown. One device: on this thread.
+     */
+    private void onEveryDevice(java.util.function.IntConsumer task) {
+        if (devices.length == 1) {
+            task.accept(0);
+            return;
+        }
+        List<Future<?>> fs = new ArrayList<>();
+        for (int d = 0; d < devices.length; d++) {
+            int dev = d;
+            fs.add(hostThreads[d].submit(() -> {
+                try {
+                    task.accept(dev);
+                } catch (RuntimeException e) {
+                    rankFailed(dev, e);
+                    throw e;
+                }
+            }));
+        }
+        for (int d = 0; d < fs.size(); d++) {
+            try {
+                await(fs.get(d));
+            } catch (RuntimeException e) {
+                // an interrupted caller is no failed device: the step ends on the devices and the run stays usable
+                if (Thread.currentThread().isInterrupted()) throw e;
+                rankFailed(d, e);
+            }
+        }
+        if (failed != null) throw failed;
+    }
+
+    /**
+     * Runs {@code task} for every device in turn on this thread: for work that only queues on the devices and never
+     * waits for another rank on the host (replays, winner picks).
+     */
+    private void onEveryDeviceHere(java.util.function.IntConsumer task) {
+        for (int d = 0; d < devices.length; d++) {
+            try {
+                task.accept(d);
+            } catch (RuntimeException e) {
+                if (devices.length == 1) throw e;
+                rankFailed(d, e);
+                throw failed;
+            }
+        }
     }
 
     private float[] step(int[] ids, int pos0) {
@@ -202,38 +306,11 @@ public final class Executor implements AutoCloseable {
      * each device's best (value, id), and leaves the winner in {@link #greedyId} (the logits returned are null).
      */
     private float[] wholeStep(int[] ids, int pos0, boolean greedy) {
-        if (failed != null)
-            throw new IllegalStateException("this tensor-parallel run is void after an earlier failure (load the model again): "
-                    + failed.getMessage(), failed);
+        checkNotVoid();
         long stepStart = System.nanoTime();
         long[][] marks = new long[devices.length][];
         long[] launched = new long[devices.length];
-        if (devices.length == 1) {
-            marks[0] = runDeviceStep(0, ids, pos0, launched, true);
-        } else {
-            List<Future<long[]>> fs = new ArrayList<>();
-            for (int d = 0; d < devices.length; d++) {
-                int dev = d;
-                fs.add(hostThreads[d].submit(() -> {
-                    try {
-                        return runDeviceStep(dev, ids, pos0, launched, true);
-                    } catch (RuntimeException e) {
-                        rankFailed(dev, e);
-                        throw e;
-                    }
-                }));
-            }
-            for (int d = 0; d < fs.size(); d++) {
-                try {
-                    marks[d] = await(fs.get(d));
-                } catch (RuntimeException e) {
-                    // an interrupted caller is no failed device: the step ends on the devices and the run stays usable
-                    if (Thread.currentThread().isInterrupted()) throw e;
-                    rankFailed(d, e);
-                }
-            }
-            if (failed != null) throw failed;
-        }
+        onEveryDevice(d -> marks[d] = runDeviceStep(d, ids, pos0, launched, true));
         if (collective != null) collective.check();
         float[] logits = greedy ? null : new float[graph.spec().nVocab()];
         long t0 = System.nanoTime();
@@ -243,6 +320,12 @@ public final class Executor implements AutoCloseable {
         // read back only when somebody asks: a device's marks cost a call each, and a decode step has 2 per split
         setLastTimings(() -> wholeStepTimings(ids.length, stepStart, launched, marks, t0 - stepStart, gather, bytes));
         return logits;
+    }
+
+    private void checkNotVoid() {
+        if (failed != null)
+            throw new IllegalStateException("this tensor-parallel run is void after an earlier failure (load the model again): "
+                    + failed.getMessage(), failed);
     }
 
     /**
@@ -286,7 +369,7 @@ public final class Executor implements AutoCloseable {
 
     /** Finds the largest logit over the devices' vocabulary slices; returns the bytes that crossed to the host. */
     private long pickGreedy(Split last) {
-        boolean sliced = last.end() == Split.End.CONCAT && layout.tensorParallel();
+        boolean sliced = vocabSliced();
         int node = sliced ? graph.node(last.lastNode() + 1).inputs()[0] : last.lastNode();
         float best = Float.NEGATIVE_INFINITY;
         int id = Integer.MAX_VALUE;
@@ -397,7 +480,7 @@ public final class Executor implements AutoCloseable {
         return nanos;
     }
 
-    private static long[] await(Future<long[]> f) {
+    private static <T> T await(Future<T> f) {
         try {
             return f.get();
         } catch (InterruptedException e) {

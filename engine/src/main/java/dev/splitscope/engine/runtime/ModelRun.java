@@ -100,6 +100,11 @@ public final class ModelRun implements AutoCloseable {
         return executor.forwardGreedy(ids, pos0);
     }
 
+    /** True when greedy steps follow each other on the devices, the host one step behind (see greedyRun). */
+    public boolean chainsGreedy() {
+        return executor.chainsGreedy();
+    }
+
     /**
      * Greedy decoding after {@code first} (evaluated at pos0): up to n winners, each fed back, given to {@code sink}
      * until it returns false; returns how many it was given (= tokens evaluated). See {@link Executor#greedyRun}.

@@ -416,6 +416,17 @@ public final class CudaBackend implements AutoCloseable {
         kernels.launch(Kernel.ARGMAX_PAIR, 1, 1, 1, 1024, 1, x, cols, out, next);
     }
 
+    /**
+     * argmaxPair over this rank's vocabulary slice x [cols] (ids offset..offset + cols of vocab), then the ranks
+     * exchange their winners through {@code boxes} (one per rank, [2][MAX_RANKS] 16-byte pairs) and each writes the best
+     * of all to out, and to next as the next step's token. {@code counter} holds this rank's last sequence number (the
+     * one its reductions count with).
+     */
+    public void argmaxPick(long[] boxes, long x, int cols, int offset, int vocab, long out, long next, long counter, int rank, long error) {
+        kernels.launch(Kernel.ARGMAX_PICK, 1, 1, 1, 1024, 1, rankArgs(new long[][] {boxes}, x, cols, offset, vocab, out, next,
+                counter, rank, boxes.length, error));
+    }
+
     /** Reductions up to this many floats (even, 8-byte aligned) run as one single-block push ({@link #allReducePush}). */
     public static final int ALL_REDUCE_SMALL = 16384;
     static final int MAX_RANKS = 8;

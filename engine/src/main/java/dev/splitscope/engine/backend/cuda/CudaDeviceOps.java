@@ -159,6 +159,21 @@ public final class CudaDeviceOps implements DeviceOps {
     }
 
     @Override
+    public boolean chainsGreedy(dev.splitscope.engine.backend.Collective c) {
+        return GRAPHS && c instanceof PeerAllReduce;
+    }
+
+    @Override
+    public void queueChained(Act logits, int vocabStart, int vocab, dev.splitscope.engine.backend.Collective c, int rank) {
+        undefer();
+        if (winners == null) winners = new WinnerRing(gpu.device());
+        long x = logits.width() == 0 ? 0L : a(logits).address();
+        ((PeerAllReduce) c).pickWinner(rank, gpu, x, logits.width(), vocabStart, vocab, bestOut.address(), stepInputs.address());
+        lastPos++;
+        winners.push(bestOut, 4);
+    }
+
+    @Override
     public boolean replayChained() {
         if (stepVocab == 0) return false;
         undefer();

@@ -91,7 +91,8 @@ public final class CudaModelBench {
                 System.out.printf("cuMemcpyDtoD bandwidth (read+write) %.0f GB/s -> roofline %.3f ms/token = %.1f tok/s%n", bw / 1e9, roofMs, 1e3 / roofMs);
                 System.out.printf("pp%d: %.1f ms = %.0f tok/s%n", pp, ppMs, pp * 1e3 / ppMs);
                 System.out.printf("tg%d: %.3f ms/token = %.1f tok/s = %.1f%% of roofline (greedy on the device, %s; graphs: %s; %s)%n", tg, tgMs, 1e3 / tgMs,
-                        100 * roofMs / tgMs, devs.size() == 1 && CudaDeviceOps.GRAPHS ? "each winner fed to the next step there" : "the host compares the winners",
+                        100 * roofMs / tgMs, !run.chainsGreedy() ? "the host compares the winners" : devs.size() == 1 ? "each winner fed to the next step there"
+                                : "the ranks' winners meet on the devices and feed the next step there",
                         CudaDeviceOps.GRAPHS ? "on" : "off", gpu.graphStats());
                 System.out.printf("tg%d with the host waiting for each winner: %.3f ms/token = %.1f tok/s = %.1f%% of roofline%n",
                         tg, tgWaitMs, 1e3 / tgWaitMs, 100 * roofMs / tgWaitMs);

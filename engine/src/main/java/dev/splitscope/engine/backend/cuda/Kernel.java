@@ -55,6 +55,7 @@ enum Kernel {
     MOE_IDS("moe_topk", "moe_ids"),
     MOE_COMBINE("moe_combine", "moe_combine"),
     ARGMAX_PAIR("argmax", "argmax_pair"),
+    ARGMAX_PICK("argmax", "argmax_pick"),
     AR_BARRIER("allreduce", "ar_barrier"),
     AR_SUM("allreduce", "ar_sum"),
     AR_PUSH("allreduce", "ar_push"),

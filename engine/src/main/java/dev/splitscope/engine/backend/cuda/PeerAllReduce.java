@@ -30,6 +30,7 @@ final class PeerAllReduce extends DeviceAllReduce {
     private static final int CU_MEMHOSTALLOC_PORTABLE = 1, CU_MEMHOSTALLOC_DEVICEMAP = 2;
     /** Decode reductions fused with the residual add and norm after them; -Dsplitscope.cuda.fuseReduce=false for A/B runs. */
     private static final long INBOX_BYTES = 2L * CudaBackend.MAX_RANKS * CudaBackend.ALL_REDUCE_SMALL * 8;
+    private static final long WINNERS_AT = INBOX_BYTES + CudaBackend.FUSED_REDUCE_MAX_BLOCKS * 8L;
     private static final boolean FUSE = Boolean.parseBoolean(System.getProperty("splitscope.cuda.fuseReduce", "true"));
 
     /**
@@ -73,8 +74,9 @@ final class PeerAllReduce extends DeviceAllReduce {
         for (int r = 0; r < mailboxes.length; r++) {
             ranks.get(r).backend().device().makeCurrent();
             mailboxes[r] = DeviceBuffer.of(new int[CudaBackend.MAX_RANKS + 1]);
-            // then the fused kernel's parts of the sum of squares (CudaBackend.allReduceAddRmsNormQ8)
-            inboxes[r] = DeviceBuffer.allocate(INBOX_BYTES + CudaBackend.FUSED_REDUCE_MAX_BLOCKS * 8L);
+            // then the fused kernel's parts of the sum of squares (CudaBackend.allReduceAddRmsNormQ8), then the box
+            // greedy winners meet in (CudaBackend.argmaxPick)
+            inboxes[r] = DeviceBuffer.allocate(WINNERS_AT + 2L * CudaBackend.MAX_RANKS * 16);
             inboxes[r].fill((byte) 0);  // sequence numbers start at 1
             inboxAddresses[r] = inboxes[r].address();
         }
@@ -102,7 +104,7 @@ final class PeerAllReduce extends DeviceAllReduce {
     void reduce(int rank, int key, CudaBackend gpu, long src, long dst, long n) {
         // decode-sized; every rank takes the same form: counts agree and the ranks' buffers are laid out alike
         if (n <= CudaBackend.ALL_REDUCE_SMALL && n % 2 == 0 && (src | dst) % 8 == 0) {
-            long counter = mailboxes[rank].address() + 4L * CudaBackend.MAX_RANKS;
+            long counter = counter(rank);
             if (FUSE && gpu.queue().recording())  // launched with the norm after it (HeldLaunches), or alone
                 ranks.get(rank).hold(new HeldLaunches.Reduce(inboxAddresses, inboxAddresses[rank] + INBOX_BYTES, src, dst,
                         counter, rank, (int) n, type, errorDevice, oneRankPerGpu));
@@ -113,6 +115,22 @@ final class PeerAllReduce extends DeviceAllReduce {
         long[] mine = slots[rank];
         gpu.allReduceBarrier(mine, mine[rank], mailboxes[rank].address(), errorDevice);
         gpu.allReduceSum(sources, dst, n, type);
+    }
+
+    /**
+     * Queues this rank's part of a chained greedy pick: the winner of its vocabulary slice {@code logits} [cols] (ids
+     * from vocabStart) meets the other ranks' on the devices, and the best of all goes to out and becomes the next
+     * step's token in {@code next}. Counted with the reductions, so every rank must queue it at the same point.
+     */
+    void pickWinner(int rank, CudaBackend gpu, long logits, int cols, int vocabStart, int vocab, long out, long next) {
+        long[] boxes = new long[inboxAddresses.length];
+        for (int r = 0; r < boxes.length; r++) boxes[r] = inboxAddresses[r] + WINNERS_AT;
+        gpu.argmaxPick(boxes, logits, cols, vocabStart, vocab, out, next, counter(rank), rank, errorDevice);
+    }
+
+    /** Where rank's last sequence number lives (its mailbox's last slot). */
+    private long counter(int rank) {
+        return mailboxes[rank].address() + 4L * CudaBackend.MAX_RANKS;
     }
 
     private long[] sources(int rank, int key, long src) {
