@@ -91,7 +91,7 @@ final class HeldLaunches {
 
     /** Holds a rope; a q rope waits for its k rope (same angles), anything else runs what was held first. */
     void hold(Rope r) {
-        if (add != null || ropes.size() == 2 || !ropes.isEmpty() && !ropes.getFirst().sameAngles(r)) flush();
+        if (reduce != null || add != null || ropes.size() == 2 || !ropes.isEmpty() && !ropes.getFirst().sameAngles(r)) flush();
         ropes.add(r);
     }
 
@@ -108,7 +108,7 @@ final class HeldLaunches {
      * their shared angles; null otherwise (they stay held).
      */
     Rope takeRopes(long q, int qHeads, long k, int kHeads, int headDim) {
-        if (add != null || ropes.size() != 2) return null;
+        if (reduce != null || add != null || ropes.size() != 2) return null;
         Rope rq = ropes.get(0).x() == q ? ropes.get(0) : ropes.get(1), rk = rq == ropes.get(0) ? ropes.get(1) : ropes.get(0);
         if (rq.x() != q || rq.heads() != qHeads || rk.x() != k || rk.heads() != kHeads || rq.headDim() != headDim) return null;
         ropes.clear();

@@ -17,7 +17,9 @@ import static jcuda.driver.JCudaDriver.cuMemHostGetDevicePointer;
 /**
  * The peer path (allreduce.cu), one-shot: every rank ends with the sum of all partials in rank order, the same bits
  * everywhere. Decode-sized reductions push: each rank stores its partial into every rank's inbox as (value, sequence)
- * pairs and sums its own inbox once every pair carries this reduction's number, one launch and no fence or flag.
+ * pairs and sums its own inbox once every pair carries this reduction's number, one launch and no fence or flag;
+ * inside a decode graph that launch is held and made one with the residual add and norm after it (HeldLaunches). The
+ * ranks' greedy winners meet the same way ({@link #pickWinner}).
  * Larger ones (prompt batches) signal and read: each rank raises its counter in every rank's mailbox, one thread
  * waits until its own mailbox shows every rank's, and the ranks read the partials directly (logical devices of one
  * GPU share its memory; distinct GPUs need peer access). One step moves (p-1) partials into each rank, which for
@@ -28,17 +30,18 @@ import static jcuda.driver.JCudaDriver.cuMemHostGetDevicePointer;
  */
 final class PeerAllReduce extends DeviceAllReduce {
     private static final int CU_MEMHOSTALLOC_PORTABLE = 1, CU_MEMHOSTALLOC_DEVICEMAP = 2;
-    /** Decode reductions fused with the residual add and norm after them; -Dsplitscope.cuda.fuseReduce=false for A/B runs. */
+    /** An inbox: [2][MAX_RANKS][ALL_REDUCE_SMALL] pairs; then the fused kernel's parts; then the winners' box. */
     private static final long INBOX_BYTES = 2L * CudaBackend.MAX_RANKS * CudaBackend.ALL_REDUCE_SMALL * 8;
     private static final long WINNERS_AT = INBOX_BYTES + CudaBackend.FUSED_REDUCE_MAX_BLOCKS * 8L;
+    /** Decode reductions fused with the residual add and norm after them; -Dsplitscope.cuda.fuseReduce=false for A/B runs. */
     private static final boolean FUSE = Boolean.parseBoolean(System.getProperty("splitscope.cuda.fuseReduce", "true"));
 
     /**
      * Per rank, in its memory: one counter per rank (slot p raised by rank p), polled by its barrier kernels, then
-     * the sequence number of its last pushed reduction.
+     * the sequence number of its last pushed reduction or winner pick.
      */
     private final DeviceBuffer[] mailboxes;
-    /** Per rank, in its memory: the pairs every rank pushes to it (CudaBackend.allReducePush), then its fused parts. */
+    /** Per rank, in its memory: the pairs every rank pushes to it (CudaBackend.allReducePush, argmaxPick) and its fused parts. */
     private final DeviceBuffer[] inboxes;
     private final long[] inboxAddresses;
     /** slots[r][p]: rank r's counter in rank p's mailbox. */
