@@ -214,16 +214,24 @@ public final class Executor implements AutoCloseable {
                 graph.spec().nVocab(), collective, d));
     }
 
-    /** Every device replays its recorded step on what its last winner left; false when a device has none recorded. */
+    /**
+     * Every device replays its recorded step on what its last winner left; false when none has one recorded yet (the
+     * first steps after a prompt are walked, then captured).
+     */
     private boolean replayChained(long[] start) {
-        boolean[] all = {true};
-        onEveryDeviceHere(d -> {
-            start[d] = System.nanoTime();
-            all[0] &= devices[d].ops.replayChained();
-        });
-        if (!all[0] && devices.length > 1)  // the devices record their steps alike, so this does not happen
-            throw new IllegalStateException("the devices of a tensor-parallel run disagree on whether their step was recorded");
-        return all[0];
+        int replayed = 0;
+        for (int d = 0; d < devices.length; d++) {
+            int dev = d;
+            boolean[] done = new boolean[1];
+            onOneDeviceHere(d, () -> {
+                start[dev] = System.nanoTime();
+                done[0] = devices[dev].ops.replayChained();
+            });
+            if (done[0]) replayed++;
+        }
+        if (replayed != 0 && replayed != devices.length)  // the devices record their steps alike, so this does not happen
+            throw new IllegalStateException("only " + replayed + " of " + devices.length + " devices had their step recorded");
+        return replayed != 0;
     }
 
     /** Waits for the oldest queued winner on every device and returns it; the devices must agree. */
@@ -287,13 +295,19 @@ public final class Executor implements AutoCloseable {
      */
     private void onEveryDeviceHere(java.util.function.IntConsumer task) {
         for (int d = 0; d < devices.length; d++) {
-            try {
-                task.accept(d);
-            } catch (RuntimeException e) {
-                if (devices.length == 1) throw e;
-                rankFailed(d, e);
-                throw failed;
-            }
+            int dev = d;
+            onOneDeviceHere(d, () -> task.accept(dev));
+        }
+    }
+
+    /** Runs {@code task} for device d on this thread; a failure is that device's (see {@link #rankFailed}). */
+    private void onOneDeviceHere(int d, Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            if (devices.length == 1) throw e;
+            rankFailed(d, e);
+            throw failed;
         }
     }
 

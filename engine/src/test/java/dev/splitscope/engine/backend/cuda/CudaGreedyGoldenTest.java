@@ -82,8 +82,11 @@ class CudaGreedyGoldenTest {
                 devs.add(cuda.open(gpu, "cuda:" + gpu + "/" + i, 1));
             }
             try (ModelRun run = new ModelRun(f, arch.buildGraph(s), layout, devs, 128, 64, reduceType, reducePath, QuantType.F16)) {
+                // chained first, as generation runs it: its first steps are walked and captured, none recorded before
+                int[] chained = dev.splitscope.engine.runtime.ExecutorTpSmokeTest.greedyChained(run, prompt, n);
                 int[] ids = greedy(run, prompt, n, first);
                 assertArrayEquals(ids, dev.splitscope.engine.runtime.ExecutorTpSmokeTest.greedyOnDevices(run, prompt, n), "forwardGreedy vs argmax of forward");
+                assertArrayEquals(ids, chained, "greedyRun on a fresh run vs argmax of forward");
                 assertArrayEquals(ids, dev.splitscope.engine.runtime.ExecutorTpSmokeTest.greedyChained(run, prompt, n), "greedyRun vs argmax of forward");
                 if (seen.length > 0) seen[0] = run.reducePath();
                 checkTimings(run);
