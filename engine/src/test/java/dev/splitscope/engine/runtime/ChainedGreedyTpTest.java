@@ -1,0 +1,130 @@
+package dev.splitscope.engine.runtime;
+
+import dev.splitscope.engine.TestModels;
+import dev.splitscope.engine.backend.Collective;
+import dev.splitscope.engine.backend.DeviceOps;
+import dev.splitscope.engine.backend.cpu.CpuDeviceOps;
+import dev.splitscope.engine.Golden;
+import dev.splitscope.engine.gguf.GgufFile;
+import dev.splitscope.engine.model.Architectures;
+import dev.splitscope.engine.model.ModelSpec;
+import dev.splitscope.engine.plan.DeviceShard;
+import dev.splitscope.engine.plan.Range;
+import dev.splitscope.engine.quant.QuantType;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The executor's chained greedy run over tensor-parallel ranks (what GPUs on the peer path do), with CPU devices
+ * standing in: each rank queues its vocabulary slice's winner, the ranks' winners meet (here on the host, in
+ * {@link WinnerExchange}), and every rank takes the best. CPU devices record no steps, so every step is walked: the
+ * start of every generation on a GPU, where no step has been recorded yet.
+ */
+class ChainedGreedyTpTest {
+    /** The ranks' posted winners, per round; each rank takes the best of its next round. */
+    static final class WinnerExchange {
+        private final List<float[]> values = new ArrayList<>();
+        private final List<int[]> ids = new ArrayList<>();
+        private final int[] posted, taken;
+
+        WinnerExchange(int ranks) {
+            posted = new int[ranks];
+            taken = new int[ranks];
+        }
+
+        synchronized void post(int rank, float value, int id) {
+            int round = posted[rank]++;
+            while (values.size() <= round) {
+                float[] v = new float[posted.length];
+                Arrays.fill(v, Float.NaN);
+                values.add(v);
+                ids.add(new int[posted.length]);
+            }
+            values.get(round)[rank] = value;
+            ids.get(round)[rank] = id;
+        }
+
+        /** The best of rank's next round: larger value, then lower id, as the devices and the host pick. */
+        synchronized int take(int rank) {
+            int round = taken[rank]++;
+            float best = Float.NEGATIVE_INFINITY;
+            int id = Integer.MAX_VALUE;
+            for (int r = 0; r < posted.length; r++) {
+                float v = values.get(round)[r];
+                int i = ids.get(round)[r];
+                if (Float.isNaN(v)) throw new IllegalStateException("rank " + r + " posted nothing for round " + round);
+                if (v > best || v == best && i < id) {
+                    best = v;
+                    id = i;
+                }
+            }
+            return id;
+        }
+    }
+
+    /** A CPU rank that chains greedy steps through {@code exchange}; its collective is the host barrier one. */
+    private static DeviceOps chaining(CpuDeviceOps cpu, int rank, WinnerExchange exchange, java.util.function.Supplier<Collective> collective) {
+        return (DeviceOps) Proxy.newProxyInstance(DeviceOps.class.getClassLoader(), new Class<?>[] {DeviceOps.class}, (proxy, m, args) -> {
+            switch (m.getName()) {
+                case "collective" -> {
+                    return collective.get();
+                }
+                case "chainsGreedy" -> {
+                    return args != null && args.length == 1;  // across ranks only
+                }
+                case "queueChained" -> {
+                    if (args.length == 1) break;
+                    DeviceOps.Act logits = (DeviceOps.Act) args[0];
+                    DeviceOps.Best b = cpu.argmax(logits);
+                    exchange.post(rank, b.value(), (int) args[1] + b.index());
+                    return null;
+                }
+                case "takeChained" -> {
+                    return exchange.take(rank);
+                }
+                default -> { }
+            }
+            try {
+                return m.invoke(cpu, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        });
+    }
+
+    private static Range half(int n, int i) {
+        return new Range(n * i / 2, n * (i + 1) / 2);
+    }
+
+    @Test
+    void ranksThatChainTheirWinnersGiveTheGoldenIds() throws Exception {
+        Golden golden = Golden.of("stories260K.gguf");
+        try (GgufFile f = GgufFile.open(TestModels.file("stories260K.gguf"))) {
+            var arch = Architectures.forName(f.architecture());
+            ModelSpec s = arch.readSpec(f.metadata(), 512).withTiedOutput(false);
+            WinnerExchange exchange = new WinnerExchange(2);
+            List<DeviceOps> devs = new ArrayList<>();
+            Collective[] made = new Collective[1];
+            for (int i = 0; i < 2; i++)
+                devs.add(chaining(new CpuDeviceOps("cpu:" + i, 1), i, exchange, () -> made[0] = new RankFailureTest.BarrierCollective(devs, -1, 0)));
+            DeviceShard[] shards = new DeviceShard[2];
+            for (int i = 0; i < 2; i++)
+                shards[i] = new DeviceShard(i, half(s.nHead(), i), half(s.nHeadKv(), i), false, half(s.nFf(), i), half(s.nFfExp(), i), half(s.nVocab(), i));
+            try (ModelRun run = new ModelRun(f, arch.buildGraph(s), new Layout(true, shards, null), devs, 64, 16, ReduceType.F32, QuantType.F32)) {
+                assertTrue(run.chainsGreedy(), "two ranks whose collective lets them chain");
+                // first on a fresh run, as generation does; stopped after a third and resumed
+                int[] ids = ExecutorTpSmokeTest.greedyChained(run, golden.promptIds(), 32);
+                assertArrayEquals(Arrays.copyOf(golden.greedyIds(), 32), ids, "chained greedy ids over two ranks");
+                assertTrue(run.lastTimings().size() == run.splits().size(), "one timing row per split");
+            }
+        }
+    }
+}
