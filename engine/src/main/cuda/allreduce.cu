@@ -6,8 +6,8 @@
 //   reads all partials (its own and its peers', through peer access or the shared memory of one GPU). Signals: each
 //   rank has a mailbox of MAX_RANKS counters in its own memory; rank p raises slot p of every mailbox (stores to a
 //   peer are posted, no round trip) and polls only its own mailbox.
-// Counters and sequence numbers count reductions and only grow, so they serve every reduction point and every graph
-// replay.
+// Counters and sequence numbers count reductions (and argmax.cu's winner picks) and only grow, so they serve every
+// reduction point and every graph replay.
 #include "pairs.cuh"
 
 __device__ __forceinline__ void store_release(int* p, int v) {
