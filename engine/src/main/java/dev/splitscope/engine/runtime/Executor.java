@@ -219,7 +219,7 @@ public final class Executor implements AutoCloseable {
      * first steps after a prompt are walked, then captured).
      */
     private boolean replayChained(long[] start) {
-        int replayed = 0;
+        int replayed = 0, without = -1;
         for (int d = 0; d < devices.length; d++) {
             int dev = d;
             boolean[] done = new boolean[1];
@@ -228,9 +228,14 @@ public final class Executor implements AutoCloseable {
                 done[0] = devices[dev].ops.replayChained();
             });
             if (done[0]) replayed++;
+            else without = d;
         }
-        if (replayed != 0 && replayed != devices.length)  // the devices record their steps alike, so this does not happen
-            throw new IllegalStateException("only " + replayed + " of " + devices.length + " devices had their step recorded");
+        if (replayed != 0 && without >= 0) {  // the devices record their steps alike, so this does not happen
+            // the replayed ranks wait on their devices for the others: release them, the run is void
+            rankFailed(without, new IllegalStateException("it had no recorded step to replay while " + replayed + " of "
+                    + devices.length + " devices had"));
+            throw failed;
+        }
         return replayed != 0;
     }
 

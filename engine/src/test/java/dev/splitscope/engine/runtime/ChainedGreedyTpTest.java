@@ -20,13 +20,15 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The executor's chained greedy run over tensor-parallel ranks (what GPUs on the peer path do), with CPU devices
  * standing in: each rank queues its vocabulary slice's winner, the ranks' winners meet (here on the host, in
  * {@link WinnerExchange}), and every rank takes the best. CPU devices record no steps, so every step is walked: the
- * start of every generation on a GPU, where no step has been recorded yet.
+ * start of every generation on a GPU, where no step has been recorded yet. A rank that replays a step its peers do
+ * not have (it would wait on its device for them) voids the run and releases it.
  */
 class ChainedGreedyTpTest {
     /** The ranks' posted winners, per round; each rank takes the best of its next round. */
@@ -70,8 +72,12 @@ class ChainedGreedyTpTest {
         }
     }
 
-    /** A CPU rank that chains greedy steps through {@code exchange}; its collective is the host barrier one. */
-    private static DeviceOps chaining(CpuDeviceOps cpu, int rank, WinnerExchange exchange, java.util.function.Supplier<Collective> collective) {
+    /**
+     * A CPU rank that chains greedy steps through {@code exchange}; its collective is the host barrier one. With
+     * {@code claimsReplay} it says it replayed a recorded step (and does nothing), which no real rank does alone.
+     */
+    private static DeviceOps chaining(CpuDeviceOps cpu, int rank, WinnerExchange exchange, boolean claimsReplay,
+                                      java.util.function.Supplier<Collective> collective) {
         return (DeviceOps) Proxy.newProxyInstance(DeviceOps.class.getClassLoader(), new Class<?>[] {DeviceOps.class}, (proxy, m, args) -> {
             switch (m.getName()) {
                 case "collective" -> {
@@ -90,6 +96,9 @@ class ChainedGreedyTpTest {
                 case "takeChained" -> {
                     return exchange.take(rank);
                 }
+                case "replayChained" -> {
+                    if (claimsReplay) return true;
+                }
                 default -> { }
             }
             try {
@@ -104,21 +113,41 @@ class ChainedGreedyTpTest {
         return new Range(n * i / 2, n * (i + 1) / 2);
     }
 
+    /** Two chaining CPU ranks over stories260K, heads, FFN rows and vocabulary halved; rank 1 may claim replays. */
+    private static ModelRun open(GgufFile f, boolean rank1ClaimsReplay, RankFailureTest.BarrierCollective[] made) {
+        var arch = Architectures.forName(f.architecture());
+        ModelSpec s = arch.readSpec(f.metadata(), 512).withTiedOutput(false);
+        WinnerExchange exchange = new WinnerExchange(2);
+        List<DeviceOps> devs = new ArrayList<>();
+        for (int i = 0; i < 2; i++)
+            devs.add(chaining(new CpuDeviceOps("cpu:" + i, 1), i, exchange, i == 1 && rank1ClaimsReplay,
+                    () -> made[0] = new RankFailureTest.BarrierCollective(devs, -1, 0)));
+        DeviceShard[] shards = new DeviceShard[2];
+        for (int i = 0; i < 2; i++)
+            shards[i] = new DeviceShard(i, half(s.nHead(), i), half(s.nHeadKv(), i), false, half(s.nFf(), i), half(s.nFfExp(), i), half(s.nVocab(), i));
+        return new ModelRun(f, arch.buildGraph(s), new Layout(true, shards, null), devs, 64, 16, ReduceType.F32, QuantType.F32);
+    }
+
+    @Test
+    void aRankAloneWithARecordedStepVoidsTheRun() throws Exception {
+        try (GgufFile f = GgufFile.open(TestModels.file("stories260K.gguf"))) {
+            RankFailureTest.BarrierCollective[] made = new RankFailureTest.BarrierCollective[1];
+            try (ModelRun run = open(f, true, made)) {
+                int first = run.forwardGreedy(new int[] {1, 2, 3}, 0);
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> run.greedyRun(first, 3, 8, id -> true));
+                assertTrue(e.getMessage().startsWith("cpu:0 failed in a tensor-parallel step: it had no recorded step to replay"), e.getMessage());
+                assertTrue(made[0].aborted, "the collective was aborted, releasing the rank that replayed");
+                IllegalStateException again = assertThrows(IllegalStateException.class, () -> run.forward(new int[] {4}, 3));
+                assertTrue(again.getMessage().contains("void after an earlier failure"), again.getMessage());
+            }
+        }
+    }
+
     @Test
     void ranksThatChainTheirWinnersGiveTheGoldenIds() throws Exception {
         Golden golden = Golden.of("stories260K.gguf");
         try (GgufFile f = GgufFile.open(TestModels.file("stories260K.gguf"))) {
-            var arch = Architectures.forName(f.architecture());
-            ModelSpec s = arch.readSpec(f.metadata(), 512).withTiedOutput(false);
-            WinnerExchange exchange = new WinnerExchange(2);
-            List<DeviceOps> devs = new ArrayList<>();
-            Collective[] made = new Collective[1];
-            for (int i = 0; i < 2; i++)
-                devs.add(chaining(new CpuDeviceOps("cpu:" + i, 1), i, exchange, () -> made[0] = new RankFailureTest.BarrierCollective(devs, -1, 0)));
-            DeviceShard[] shards = new DeviceShard[2];
-            for (int i = 0; i < 2; i++)
-                shards[i] = new DeviceShard(i, half(s.nHead(), i), half(s.nHeadKv(), i), false, half(s.nFf(), i), half(s.nFfExp(), i), half(s.nVocab(), i));
-            try (ModelRun run = new ModelRun(f, arch.buildGraph(s), new Layout(true, shards, null), devs, 64, 16, ReduceType.F32, QuantType.F32)) {
+            try (ModelRun run = open(f, false, new RankFailureTest.BarrierCollective[1])) {
                 assertTrue(run.chainsGreedy(), "two ranks whose collective lets them chain");
                 // first on a fresh run, as generation does; stopped after a third and resumed
                 int[] ids = ExecutorTpSmokeTest.greedyChained(run, golden.promptIds(), 32);
