@@ -221,13 +221,8 @@ public final class Executor implements AutoCloseable {
     private boolean replayChained(long[] start) {
         int replayed = 0, without = -1;
         for (int d = 0; d < devices.length; d++) {
-            int dev = d;
-            boolean[] done = new boolean[1];
-            onOneDeviceHere(d, () -> {
-                start[dev] = System.nanoTime();
-                done[0] = devices[dev].ops.replayChained();
-            });
-            if (done[0]) replayed++;
+            start[d] = System.nanoTime();
+            if (onOneDeviceHere(d, devices[d].ops::replayChained)) replayed++;
             else without = d;
         }
         if (replayed != 0 && without >= 0) {  // the devices record their steps alike, so this does not happen
@@ -301,14 +296,17 @@ public final class Executor implements AutoCloseable {
     private void onEveryDeviceHere(java.util.function.IntConsumer task) {
         for (int d = 0; d < devices.length; d++) {
             int dev = d;
-            onOneDeviceHere(d, () -> task.accept(dev));
+            onOneDeviceHere(d, () -> {
+                task.accept(dev);
+                return null;
+            });
         }
     }
 
     /** Runs {@code task} for device d on this thread; a failure is that device's (see {@link #rankFailed}). */
-    private void onOneDeviceHere(int d, Runnable task) {
+    private <T> T onOneDeviceHere(int d, java.util.function.Supplier<T> task) {
         try {
-            task.run();
+            return task.get();
         } catch (RuntimeException e) {
             if (devices.length == 1) throw e;
             rankFailed(d, e);

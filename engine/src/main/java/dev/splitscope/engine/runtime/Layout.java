@@ -30,6 +30,22 @@ public record Layout(boolean tensorParallel, DeviceShard[] shards, int[] layerDe
         return new Layout(false, null, new int[s.nLayer()]);
     }
 
+    /**
+     * Tensor parallel over p devices without a planner: heads, kv heads, FFN rows, expert FFN rows and vocabulary
+     * split into even ranges (benchmarks and tests; a plan also respects quantization blocks and memory).
+     */
+    public static Layout evenSplit(ModelSpec s, int p) {
+        DeviceShard[] r = new DeviceShard[p];
+        for (int i = 0; i < p; i++)
+            r[i] = new DeviceShard(i, even(s.nHead(), p, i), even(s.nHeadKv(), p, i), false, even(s.nFf(), p, i),
+                    even(s.nFfExp(), p, i), even(s.nVocab(), p, i));
+        return new Layout(true, r, null);
+    }
+
+    private static Range even(int n, int parts, int i) {
+        return new Range(n * i / parts, n * (i + 1) / parts);
+    }
+
     /** The shard of a device that holds the whole model. */
     public static DeviceShard whole(ModelSpec s) {
         return new DeviceShard(0, new Range(0, s.nHead()), new Range(0, s.nHeadKv()), false, new Range(0, s.nFf()),

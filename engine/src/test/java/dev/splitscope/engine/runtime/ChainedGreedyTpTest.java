@@ -8,8 +8,6 @@ import dev.splitscope.engine.Golden;
 import dev.splitscope.engine.gguf.GgufFile;
 import dev.splitscope.engine.model.Architectures;
 import dev.splitscope.engine.model.ModelSpec;
-import dev.splitscope.engine.plan.DeviceShard;
-import dev.splitscope.engine.plan.Range;
 import dev.splitscope.engine.quant.QuantType;
 import org.junit.jupiter.api.Test;
 
@@ -109,10 +107,6 @@ class ChainedGreedyTpTest {
         });
     }
 
-    private static Range half(int n, int i) {
-        return new Range(n * i / 2, n * (i + 1) / 2);
-    }
-
     /** Two chaining CPU ranks over stories260K, heads, FFN rows and vocabulary halved; rank 1 may claim replays. */
     private static ModelRun open(GgufFile f, boolean rank1ClaimsReplay, RankFailureTest.BarrierCollective[] made) {
         var arch = Architectures.forName(f.architecture());
@@ -122,10 +116,7 @@ class ChainedGreedyTpTest {
         for (int i = 0; i < 2; i++)
             devs.add(chaining(new CpuDeviceOps("cpu:" + i, 1), i, exchange, i == 1 && rank1ClaimsReplay,
                     () -> made[0] = new RankFailureTest.BarrierCollective(devs, -1, 0)));
-        DeviceShard[] shards = new DeviceShard[2];
-        for (int i = 0; i < 2; i++)
-            shards[i] = new DeviceShard(i, half(s.nHead(), i), half(s.nHeadKv(), i), false, half(s.nFf(), i), half(s.nFfExp(), i), half(s.nVocab(), i));
-        return new ModelRun(f, arch.buildGraph(s), new Layout(true, shards, null), devs, 64, 16, ReduceType.F32, QuantType.F32);
+        return new ModelRun(f, arch.buildGraph(s), Layout.evenSplit(s, 2), devs, 64, 16, ReduceType.F32, QuantType.F32);
     }
 
     @Test

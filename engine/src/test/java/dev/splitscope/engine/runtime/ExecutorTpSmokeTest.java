@@ -1,7 +1,5 @@
 package dev.splitscope.engine.runtime;
 
-import dev.splitscope.engine.plan.DeviceShard;
-import dev.splitscope.engine.plan.Range;
 import dev.splitscope.engine.Golden;
 import dev.splitscope.engine.TestModels;
 import dev.splitscope.engine.backend.DeviceOps;
@@ -21,17 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Hand-made layouts (no planner): the executor's TP and layer paths give the golden ids. */
 public class ExecutorTpSmokeTest {
-    private static Range even(int n, int parts, int i) {
-        return new Range(n * i / parts, n * (i + 1) / parts);
-    }
-
-    private static Layout graphLayout(ModelSpec s, int p) {
-        DeviceShard[] r = new DeviceShard[p];
-        for (int i = 0; i < p; i++)
-            r[i] = new DeviceShard(i, even(s.nHead(), p, i), even(s.nHeadKv(), p, i), false, even(s.nFf(), p, i), even(s.nFfExp(), p, i), even(s.nVocab(), p, i));
-        return new Layout(true, r, null);
-    }
-
     private static int[] run(String path, Layout layout, int p) throws Exception {
         Golden golden = Golden.of("stories260K.gguf");
         try (GgufFile f = GgufFile.open(TestModels.file(path))) {
@@ -39,7 +26,7 @@ public class ExecutorTpSmokeTest {
             ModelSpec s = arch.readSpec(f.metadata(), 512).withTiedOutput(false);
             List<DeviceOps> devs = new ArrayList<>();
             for (int i = 0; i < p; i++) devs.add(new CpuDeviceOps("cpu:" + i, 1));
-            Layout l = layout != null ? layout : graphLayout(s, p);
+            Layout l = layout != null ? layout : Layout.evenSplit(s, p);
             try (ModelRun run = new ModelRun(f, arch.buildGraph(s), l, devs, 128, 64, ReduceType.F32, QuantType.F32)) {
                 int[] ids = GreedyGoldenTest.greedy(run, golden.promptIds(), 32, null);
                 assertArrayEquals(ids, greedyOnDevices(run, golden.promptIds(), 32), "forwardGreedy vs argmax of forward");

@@ -7,8 +7,6 @@ import dev.splitscope.engine.backend.cpu.CpuDeviceOps;
 import dev.splitscope.engine.gguf.GgufFile;
 import dev.splitscope.engine.model.Architectures;
 import dev.splitscope.engine.model.ModelSpec;
-import dev.splitscope.engine.plan.DeviceShard;
-import dev.splitscope.engine.plan.Range;
 import dev.splitscope.engine.quant.QuantType;
 import org.junit.jupiter.api.Test;
 
@@ -116,10 +114,7 @@ class RankFailureTest {
         List<DeviceOps> devs = new ArrayList<>();
         for (int i = 0; i < 2; i++)
             devs.add(withCollective(new CpuDeviceOps("cpu:" + i, 1), () -> made[0] = new BarrierCollective(devs, failingRank, failAt)));
-        DeviceShard[] shards = new DeviceShard[2];
-        for (int i = 0; i < 2; i++)
-            shards[i] = new DeviceShard(i, half(s.nHead(), i), half(s.nHeadKv(), i), false, half(s.nFf(), i), half(s.nFfExp(), i), half(s.nVocab(), i));
-        return new ModelRun(f, arch.buildGraph(s), new Layout(true, shards, null), devs, 64, 16, ReduceType.F32, QuantType.F32);
+        return new ModelRun(f, arch.buildGraph(s), Layout.evenSplit(s, 2), devs, 64, 16, ReduceType.F32, QuantType.F32);
     }
 
     @Test
@@ -156,9 +151,5 @@ class RankFailureTest {
                 assertArrayEquals(want, run.forward(prompt, 0), 1e-4f, "the next step gives the same logits");
             }
         }
-    }
-
-    private static Range half(int n, int i) {
-        return new Range(n * i / 2, n * (i + 1) / 2);
     }
 }

@@ -150,10 +150,17 @@ public final class CudaDeviceOps implements DeviceOps {
 
     @Override
     public void queueChained(Act logits) {
+        chain(() -> gpu.argmaxPair(a(logits).address(), logits.width(), bestOut.address(), stepInputs.address()));
+    }
+
+    /**
+     * Queues {@code pick}, which leaves the winner in bestOut and makes it the next step's token at the next position;
+     * the winner then goes to the host behind the step.
+     */
+    private void chain(Runnable pick) {
         undefer();
         if (winners == null) winners = new WinnerRing(gpu.device());
-        // the winner becomes the next step's token, at the next position, and goes to the host behind the step
-        gpu.argmaxPair(a(logits).address(), logits.width(), bestOut.address(), stepInputs.address());
+        pick.run();
         lastPos++;  // what the device now holds (setPos compares against it)
         winners.push(bestOut, 4);
     }
@@ -165,12 +172,8 @@ public final class CudaDeviceOps implements DeviceOps {
 
     @Override
     public void queueChained(Act logits, int vocabStart, int vocab, dev.splitscope.engine.backend.Collective c, int rank) {
-        undefer();
-        if (winners == null) winners = new WinnerRing(gpu.device());
         long x = logits.width() == 0 ? 0L : a(logits).address();
-        ((PeerAllReduce) c).pickWinner(rank, gpu, x, logits.width(), vocabStart, vocab, bestOut.address(), stepInputs.address());
-        lastPos++;
-        winners.push(bestOut, 4);
+        chain(() -> ((PeerAllReduce) c).pickWinner(rank, gpu, x, logits.width(), vocabStart, vocab, bestOut.address(), stepInputs.address()));
     }
 
     @Override

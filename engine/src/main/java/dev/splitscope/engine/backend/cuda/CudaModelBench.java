@@ -8,8 +8,6 @@ import dev.splitscope.engine.gguf.GgufTensorInfo;
 import dev.splitscope.engine.model.Architecture;
 import dev.splitscope.engine.model.Architectures;
 import dev.splitscope.engine.model.ModelSpec;
-import dev.splitscope.engine.plan.DeviceShard;
-import dev.splitscope.engine.plan.Range;
 import dev.splitscope.engine.quant.QuantType;
 import dev.splitscope.engine.runtime.Layout;
 import dev.splitscope.engine.runtime.ModelRun;
@@ -54,7 +52,7 @@ public final class CudaModelBench {
             double bw = CudaBench.copyBandwidth(gpu, 2L << 30);
             long bytes = weightBytesPerToken(f);
             long t0 = System.nanoTime();
-            Layout layout = devs.size() == 1 ? Layout.single(s) : evenSplit(s, devs.size());
+            Layout layout = devs.size() == 1 ? Layout.single(s) : Layout.evenSplit(s, devs.size());
             ReducePath reducePath = ReducePath.parse(args.length > 4 ? args[4] : "auto");
             try (ModelRun run = new ModelRun(f, arch.buildGraph(s), layout, devs, pp + tg + 48, pp, ReduceType.F32, reducePath, QuantType.F16)) {
                 Random r = new Random(1);
@@ -123,19 +121,6 @@ public final class CudaModelBench {
             for (int i = 0; i < 100; i++) gpu.argmaxPair(x.address(), cols, out.address());
             return timer.stopMillis() * 10;
         }
-    }
-
-    /** Heads, FFN rows, expert FFN rows and vocabulary split evenly over p devices. */
-    static Layout evenSplit(ModelSpec s, int p) {
-        DeviceShard[] r = new DeviceShard[p];
-        for (int i = 0; i < p; i++)
-            r[i] = new DeviceShard(i, even(s.nHead(), p, i), even(s.nHeadKv(), p, i), false, even(s.nFf(), p, i),
-                    even(s.nFfExp(), p, i), even(s.nVocab(), p, i));
-        return new Layout(true, r, null);
-    }
-
-    private static Range even(int n, int parts, int i) {
-        return new Range(n * i / parts, n * (i + 1) / parts);
     }
 
     static int argmax(float[] v) {

@@ -44,6 +44,8 @@ final class PeerAllReduce extends DeviceAllReduce {
     /** Per rank, in its memory: the pairs every rank pushes to it (CudaBackend.allReducePush, argmaxPick) and its fused parts. */
     private final DeviceBuffer[] inboxes;
     private final long[] inboxAddresses;
+    /** Per rank, the box in its inbox buffer that the ranks' greedy winners meet in. */
+    private final long[] winnerBoxes;
     /** slots[r][p]: rank r's counter in rank p's mailbox. */
     private final long[][] slots;
     private final int type;
@@ -74,6 +76,7 @@ final class PeerAllReduce extends DeviceAllReduce {
         mailboxes = new DeviceBuffer[ranks.size()];
         inboxes = new DeviceBuffer[ranks.size()];
         inboxAddresses = new long[ranks.size()];
+        winnerBoxes = new long[ranks.size()];
         for (int r = 0; r < mailboxes.length; r++) {
             ranks.get(r).backend().device().makeCurrent();
             mailboxes[r] = DeviceBuffer.of(new int[CudaBackend.MAX_RANKS + 1]);
@@ -82,6 +85,7 @@ final class PeerAllReduce extends DeviceAllReduce {
             inboxes[r] = DeviceBuffer.allocate(WINNERS_AT + 2L * CudaBackend.MAX_RANKS * 16);
             inboxes[r].fill((byte) 0);  // sequence numbers start at 1
             inboxAddresses[r] = inboxes[r].address();
+            winnerBoxes[r] = inboxAddresses[r] + WINNERS_AT;
         }
         slots = new long[ranks.size()][ranks.size()];
         for (int r = 0; r < slots.length; r++)
@@ -126,9 +130,7 @@ final class PeerAllReduce extends DeviceAllReduce {
      * step's token in {@code next}. Counted with the reductions, so every rank must queue it at the same point.
      */
     void pickWinner(int rank, CudaBackend gpu, long logits, int cols, int vocabStart, int vocab, long out, long next) {
-        long[] boxes = new long[inboxAddresses.length];
-        for (int r = 0; r < boxes.length; r++) boxes[r] = inboxAddresses[r] + WINNERS_AT;
-        gpu.argmaxPick(boxes, logits, cols, vocabStart, vocab, out, next, counter(rank), rank, errorDevice);
+        gpu.argmaxPick(winnerBoxes, logits, cols, vocabStart, vocab, out, next, counter(rank), rank, errorDevice);
     }
 
     /** Where rank's last sequence number lives (its mailbox's last slot). */

@@ -13,9 +13,7 @@ import dev.splitscope.engine.model.ModelSpec;
 import dev.splitscope.engine.quant.QuantType;
 import dev.splitscope.engine.runtime.Layout;
 import dev.splitscope.engine.runtime.ModelRun;
-import dev.splitscope.engine.plan.Range;
 import dev.splitscope.engine.runtime.ReduceType;
-import dev.splitscope.engine.plan.DeviceShard;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -52,10 +50,6 @@ class CudaGreedyGoldenTest {
         return out;
     }
 
-    static Range even(int n, int parts, int i) {
-        return new Range(n * i / parts, n * (i + 1) / parts);
-    }
-
     static int[] run(String path, int devices, float[][] first, int n, int[] prompt) throws Exception {
         return run(path, devices, first, n, prompt, ReducePath.AUTO, ReduceType.F32, null);
     }
@@ -67,14 +61,7 @@ class CudaGreedyGoldenTest {
             Architecture arch = Architectures.forName(f.architecture());
             ModelSpec s = arch.readSpec(f.metadata(), f.metadata().getStringArray("tokenizer.ggml.tokens").length)
                     .withTiedOutput(!f.hasTensor("output.weight"));
-            Layout layout = Layout.single(s);
-            if (devices > 1) {
-                DeviceShard[] r = new DeviceShard[devices];
-                for (int i = 0; i < devices; i++)
-                    r[i] = new DeviceShard(i, even(s.nHead(), devices, i), even(s.nHeadKv(), devices, i), false, even(s.nFf(), devices, i),
-                            even(s.nFfExp(), devices, i), even(s.nVocab(), devices, i));
-                layout = new Layout(true, r, null);
-            }
+            Layout layout = devices > 1 ? Layout.evenSplit(s, devices) : Layout.single(s);
             Backend cuda = Backends.require("cuda");
             List<DeviceOps> devs = new ArrayList<>();
             for (int i = 0; i < devices; i++) {
