@@ -14,17 +14,6 @@ __device__ __forceinline__ void store_release(int* p, int v) {
     asm volatile("st.release.sys.global.s32 [%0], %1;" :: "l"(p), "r"(v) : "memory");
 }
 
-// The value as it arrives after travelling in the reduce type (0 f32, 1 f16, 2 bf16, round to nearest even).
-__device__ __forceinline__ float travel(float v, int type) {
-    if (type == 1) return h2f(f2h(v));
-    if (type == 2) {
-        u32 b = __float_as_uint(v);
-        b += 0x7FFFu + ((b >> 16) & 1u);
-        return __uint_as_float(b & 0xFFFF0000u);
-    }
-    return v;
-}
-
 // Raises this rank's slot in every mailbox (its partial was written by the kernels before this one on its stream) and
 // waits until every slot of its own mailbox has reached the same count; one thread only. False, with *error set, after
 // a 10 s timeout (a peer never came). Once *error is set (by a timeout, or by the host aborting after a rank failed)
@@ -83,8 +72,6 @@ extern "C" __global__ void ar_sum(RANK_SRCS, float* dst, int ranks, long long n,
 // that shows this reduction's number also shows its value (as NCCL's low-latency protocol does). An inbox is
 // [2][MAX_RANKS][PUSH_CAP] pairs, its halves taken by the sequence's parity: a rank pushes reduction k + 2 only after
 // it has received every rank's reduction k + 1, which each rank pushed only after it had read its reduction k.
-#define PUSH_CAP 16384
-
 #define PUSH_CHUNK 4  // pairs a thread has in flight at once
 
 // dst = the sum of every rank's src, n even (float pairs), src and dst 8-byte aligned; counter holds this rank's
@@ -152,24 +139,29 @@ extern "C" __global__ void __launch_bounds__(1024) ar_push(RANK_BOXES, const flo
 // release_early: let the next kernel launch as soon as the partial is complete (its blocks may then fill the GPU while
 // this one waits for the peers), which the host asks for only when no two ranks share a GPU; otherwise only once every
 // pair has arrived, so that a peer on the same GPU always finds room to run.
+// pushed: the matvec that wrote src has already pushed it (store_rows), so this kernel only gathers. early (with
+// pushed and release_early): it does not wait for that matvec to end but gathers its rows as they arrive; everything
+// before the matvec has ended (the matvec waited for it), and the host gives xq a buffer the matvec does not read.
 #define FUSED_MAX_BLOCKS 64
 
 extern "C" __global__ void __launch_bounds__(256) ar_add_rms_norm_q8(
         RANK_BOXES, uint2* parts, const float* __restrict__ src, float* __restrict__ dst, int* counter, int rank, int ranks,
-        int type, int* error, int release_early, const float* __restrict__ residual, float* __restrict__ sum,
+        int type, int* error, int release_early, int pushed, int early, const float* __restrict__ residual, float* __restrict__ sum,
         const float* __restrict__ w, float* __restrict__ y, i8* __restrict__ xq, float2* __restrict__ xds, int cols, float eps) {
     __shared__ float scratch[32], block_parts[FUSED_MAX_BLOCKS];
     int c = blockIdx.x * blockDim.x + threadIdx.x;
     bool live = c < cols;  // whole warps: cols and blockDim.x are multiples of 32
-    pdl_wait();  // src is complete
+    if (!early) pdl_wait();  // src is complete
     if (release_early) pdl_release();
     u32 seq = (u32) *counter + 1;
     i64 half = (seq & 1) * MAX_RANKS;
     uint2* boxes[MAX_RANKS] = {(uint2*) b0, (uint2*) b1, (uint2*) b2, (uint2*) b3, (uint2*) b4, (uint2*) b5, (uint2*) b6, (uint2*) b7};
     float res = 0.f, wv = 0.f;
     if (live) {
-        uint2 mine = make_uint2(__float_as_uint(travel(src[c], type)), seq);
-        for (int p = 0; p < ranks; p++) st_volatile2(boxes[p] + (half + rank) * PUSH_CAP + c, mine);
+        if (!pushed) {
+            uint2 mine = make_uint2(__float_as_uint(travel(src[c], type)), seq);
+            for (int p = 0; p < ranks; p++) st_volatile2(boxes[p] + (half + rank) * PUSH_CAP + c, mine);
+        }
         res = residual[c];
         wv = w[c];
     }

@@ -216,11 +216,47 @@ __device__ __forceinline__ void prefetch_tile(const int4* w4, int chunks, int ro
             if (k + u * step < t1) prefetch_l2(w4 + row_off(r, rows, first) * chunks + k + u * step);
 }
 
+// ---- partial sums pushed to the ranks of a tensor-parallel run (allreduce.cu's inbox layout) ----
+#define MAX_RANKS 8
+// An inbox is [2][MAX_RANKS][PUSH_CAP] (value, sequence) pairs, its halves taken by the sequence's parity.
+#define PUSH_CAP 16384
+
+__device__ __forceinline__ void st_volatile2(uint2* p, uint2 v) {
+    asm volatile("st.volatile.global.v2.u32 [%0], {%1, %2};" :: "l"(p), "r"(v.x), "r"(v.y) : "memory");
+}
+
+// The value as it arrives after travelling in the reduce type (0 f32, 1 f16, 2 bf16, round to nearest even).
+__device__ __forceinline__ float travel(float v, int type) {
+    if (type == 1) return h2f(f2h(v));
+    if (type == 2) {
+        u32 b = __float_as_uint(v);
+        b += 0x7FFFu + ((b >> 16) & 1u);
+        return __uint_as_float(b & 0xFFFF0000u);
+    }
+    return v;
+}
+
+// Where a matvec whose output feeds a pushed all-reduce also stores its rows, so they travel while the other rows
+// are still being computed (built once per rank by PeerAllReduce).
+struct PushTarget {
+    uint2* boxes[MAX_RANKS];  // every rank's inbox
+    int* counter;             // this rank's last sequence number: the reduction it pushes is the next
+    int rank, ranks, type;
+};
+
+// Row `row` of this rank's partial, into every rank's inbox, as the next reduction's pair.
+__device__ __forceinline__ void push_row(const PushTarget* p, int row, float v) {
+    u32 seq = (u32) *p->counter + 1;
+    uint2 pair = make_uint2(__float_as_uint(travel(v, p->type)), seq);
+    i64 at = ((seq & 1) * MAX_RANKS + p->rank) * (i64) PUSH_CAP + row;
+    for (int r = 0; r < p->ranks; r++) st_volatile2(p->boxes[r] + at, pair);
+}
+
 // Sums each of the R rows read from first over the warp and the group's wpr warps; lane r stores y[b][first + r]
-// (+)= its sum when that row is the group's own.
+// (+)= its sum when that row is the group's own, and pushes it where push is set (one matrix, one slot, no accumulate).
 template <int R>
 __device__ __forceinline__ void store_rows(const float (&acc)[R], float* y, int rows, RowGroup g, int first, int wpr,
-                                           int accumulate) {
+                                           int accumulate, const PushTarget* push) {
     __shared__ float red[R][32];
     float mine = 0.f;
 #pragma unroll
@@ -239,6 +275,7 @@ __device__ __forceinline__ void store_rows(const float (&acc)[R], float* y, int 
     if (threadIdx.x < R && row >= g.row0 && row < rows) {
         float* out = y + (i64) blockIdx.y * rows + row;
         *out = accumulate ? *out + mine : mine;
+        if (push) push_row(push, row, mine);
     }
 }
 
@@ -251,17 +288,17 @@ __device__ __forceinline__ T pick3(int m, T a, T b, T c) {
 // One entry point per matvec variant (MatvecVariant), for one matrix (nb0 = the whole grid) or a group of up to three
 // that read the same input (then ids = 0, x_stride = cols, x_group = 1, accumulate = 0). WT is the weights' quant
 // type (u8 packed nibbles, i8 quants), GROUP the format's group template, R U SMEM PIPE its parameters. Blocks below
-// prefetch_blocks prefetch their weights (prefetch_group).
+// prefetch_blocks prefetch their weights (prefetch_group). push: 0, or where a lone matrix's rows go too (store_rows).
 #define MATVEC_VARIANT(NAME, WT, GROUP, R, U, SMEM, PIPE)                                                            \
     extern "C" __global__ void __launch_bounds__(128) NAME(                                                           \
             const WT* w0, const u16* d0, float* y0, int rows0, int wpr0, int nb0,                                     \
             const WT* w1, const u16* d1, float* y1, int rows1, int wpr1, int nb1,                                     \
             const WT* w2, const u16* d2, float* y2, int rows2, int wpr2,                                              \
             const i8* xq, const float2* xds, int cols, const int* ids, int x_stride, int x_group, int accumulate,     \
-            int prefetch_blocks) {                                                                                    \
+            int prefetch_blocks, const PushTarget* push) {                                                            \
         int m, bx;                                                                                                    \
         pick_matrix(nb0, nb1, &m, &bx);                                                                               \
         GROUP<R, U, SMEM, PIPE>(pick3(m, w0, w1, w2), pick3(m, d0, d1, d2), xq, xds, pick3(m, y0, y1, y2),            \
                                 pick3(m, rows0, rows1, rows2), cols, ids, x_stride, x_group, accumulate,              \
-                                pick3(m, wpr0, wpr1, wpr2), bx, (int) blockIdx.x < prefetch_blocks);                 \
+                                pick3(m, wpr0, wpr1, wpr2), bx, (int) blockIdx.x < prefetch_blocks, push);           \
     }

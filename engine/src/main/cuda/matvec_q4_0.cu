@@ -70,7 +70,7 @@ template <int R, int U, bool SMEM, bool PIPE>
 __device__ __forceinline__ void q4_0_group(
         const u8* __restrict__ wq, const u16* __restrict__ wd, const i8* __restrict__ xq, const float2* __restrict__ xds,
         float* __restrict__ y, int rows, int cols, const int* __restrict__ ids, int x_stride, int x_group, int accumulate,
-        int wpr, int bx, bool prefetch) {
+        int wpr, int bx, bool prefetch, const PushTarget* push) {
     // low and high 16 quants of each block kept apart, so that a warp reads consecutive int4s (no bank conflicts)
     __shared__ int4 sx[2][SMEM ? Q4_TILE : 1];
     __shared__ float2 sm[SMEM ? Q4_TILE : 1];
@@ -144,7 +144,7 @@ __device__ __forceinline__ void q4_0_group(
                     for (int r = 0; r < R; r++) w[r][u] = wn[r][u], s[r][u] = sn[r][u];
         }
     }
-    store_rows<R>(acc, y, rows, g, first, wpr, accumulate);
+    store_rows<R>(acc, y, rows, g, first, wpr, accumulate, push);
 }
 
 // The entry points of the variants (MATVEC_VARIANT in common.cuh), one per MatvecVariant.

@@ -59,7 +59,7 @@ template <int R, int U, bool SMEM, bool PIPE>
 __device__ __forceinline__ void q8_0_group(
         const i8* __restrict__ wq, const u16* __restrict__ wd, const i8* __restrict__ xq, const float2* __restrict__ xds,
         float* __restrict__ y, int rows, int cols, const int* __restrict__ ids, int x_stride, int x_group, int accumulate,
-        int wpr, int bx, bool prefetch) {
+        int wpr, int bx, bool prefetch, const PushTarget* push) {
     __shared__ int4 sx[SMEM ? Q8_TILE : 1];
     __shared__ float sd[SMEM ? Q8_TILE / 2 : 1];
     RowGroup g = row_group(R, wpr, bx);
@@ -137,7 +137,7 @@ __device__ __forceinline__ void q8_0_group(
                     for (int r = 0; r < R; r++) w[r][u] = wn[r][u], s[r][u] = sn[r][u];
         }
     }
-    store_rows<R>(acc, y, rows, g, first, wpr, accumulate);
+    store_rows<R>(acc, y, rows, g, first, wpr, accumulate, push);
 }
 
 // The entry points of the variants (MATVEC_VARIANT in common.cuh), one per MatvecVariant.

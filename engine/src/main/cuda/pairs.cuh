@@ -5,7 +5,6 @@
 #pragma once
 #include "common.cuh"
 
-#define MAX_RANKS 8
 #define TIMEOUT_NS 10000000000LL
 
 __device__ __forceinline__ int load_acquire(const int* p) {
@@ -22,10 +21,6 @@ __device__ __forceinline__ long long global_ns() {
 
 __device__ __forceinline__ void st_volatile4(uint4* p, uint4 v) {
     asm volatile("st.volatile.global.v4.u32 [%0], {%1, %2, %3, %4};" :: "l"(p), "r"(v.x), "r"(v.y), "r"(v.z), "r"(v.w) : "memory");
-}
-
-__device__ __forceinline__ void st_volatile2(uint2* p, uint2 v) {
-    asm volatile("st.volatile.global.v2.u32 [%0], {%1, %2};" :: "l"(p), "r"(v.x), "r"(v.y) : "memory");
 }
 
 __device__ __forceinline__ uint4 ld_volatile(const uint4* p) {

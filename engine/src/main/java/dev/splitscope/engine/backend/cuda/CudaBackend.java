@@ -137,10 +137,8 @@ public final class CudaBackend implements AutoCloseable {
         int wpr = warpsPerRow(w);
         int grid = matvecBlocks(w, wpr);
         int acc = accumulate ? 1 : 0;
-        if (runsVariant(w)) {  // the variant kernels take the grouped form's arguments: here one matrix, the whole grid
-            int prefetch = ids == 0 && slots == 1 ? prefetchBlocks(w, wpr, grid, prefetchBytes) : 0;
-            kernels.launch(variant(w).kernel(w.type()), grid, slots, 1, 32, WARPS_PER_BLOCK, w.data(), w.scalesAddress(), y, w.rows(), wpr, grid,
-                    0L, 0L, 0L, 0, 1, 0, 0L, 0L, 0L, 0, 1, xq.quants(), xq.scales(), w.cols(), ids, xStride, xGroup, acc, prefetch);
+        if (runsVariant(w)) {
+            launchVariant(w, xq, y, slots, ids, xStride, xGroup, acc, 0L);
             return;
         }
         Kernel k = switch (w.type()) {
@@ -160,6 +158,29 @@ public final class CudaBackend implements AutoCloseable {
                     xq.quants(), xq.scales(), y, w.rows(), w.cols(), ids, xStride, xGroup, acc, wpr);
             default -> kernels.launch(k, grid, slots, 1, 32, WARPS_PER_BLOCK, w.data(), x, y, w.rows(), w.cols(), ids, xStride, xGroup, acc, wpr);
         }
+    }
+
+    /** The variant kernels take the grouped form's arguments: here one matrix, the whole grid. */
+    private void launchVariant(DeviceWeight w, Q8Input xq, long y, int slots, long ids, int xStride, int xGroup, int acc, long push) {
+        int wpr = warpsPerRow(w), grid = matvecBlocks(w, wpr);
+        int prefetch = ids == 0 && slots == 1 ? prefetchBlocks(w, wpr, grid, prefetchBytes) : 0;
+        kernels.launch(variant(w).kernel(w.type()), grid, slots, 1, 32, WARPS_PER_BLOCK, w.data(), w.scalesAddress(), y, w.rows(), wpr, grid,
+                0L, 0L, 0L, 0, 1, 0, 0L, 0L, 0L, 0, 1, xq.quants(), xq.scales(), w.cols(), ids, xStride, xGroup, acc, prefetch, push);
+    }
+
+    /** True when {@link #matvecPushing} can run W. */
+    boolean pushes(DeviceWeight w) {
+        return runsVariant(w) && w.experts() == 1;
+    }
+
+    /**
+     * y = W . x for one token, each row also stored into the inboxes of a pushed all-reduce as it is done ({@code
+     * push}: the rank's PushTarget, see PeerAllReduce), so that the rows travel while the others are computed. W must
+     * be one that {@link #pushes}.
+     */
+    public void matvecPushing(DeviceWeight w, Q8Input xq, long y, long push) {
+        if (!pushes(w)) throw new IllegalArgumentException("no pushing matvec for " + w.type() + " with " + variant(w));
+        launchVariant(w, xq, y, 1, 0L, w.cols(), 1, 0, push);
     }
 
     /** True when {@link #matvecGroup} can run these weights (Q8_0 or Q4_0, one type, one row length). */
@@ -197,7 +218,7 @@ public final class CudaBackend implements AutoCloseable {
         }
         // slot 2 has no block count: its blocks are the rest of the grid
         boolean variant = runsVariant(ws[0]);
-        Object[] packed = new Object[variant ? 25 : 21];
+        Object[] packed = new Object[variant ? 26 : 21];
         System.arraycopy(args, 0, packed, 0, 17);
         packed[17] = xq.quants();
         packed[18] = xq.scales();
@@ -208,6 +229,7 @@ public final class CudaBackend implements AutoCloseable {
             packed[22] = 1;
             packed[23] = 0;
             packed[24] = prefetch;
+            packed[25] = 0L;  // no push
         } else {
             packed[20] = ws[0].cols();
         }
@@ -452,18 +474,18 @@ public final class CudaBackend implements AutoCloseable {
      * sum = residual + dst, y = its norm and xq y's q8_1 form. The blocks add up the row's sum of squares through
      * {@code parts} (FUSED_REDUCE_MAX_BLOCKS value-and-sequence pairs of this rank's). With {@code releaseEarly} the
      * next kernel may launch while this one waits for the peers (only where no two ranks share a GPU: its blocks could
-     * take the room a peer needs).
+     * take the room a peer needs). When the matvec that wrote src has pushed it already ({@link #matvecPushing}) the
+     * kernel only gathers; when the reduction is early it also starts before that matvec has ended (xq must then be
+     * a buffer that matvec does not read).
      */
-    public void allReduceAddRmsNormQ8(long[] inboxes, long parts, long src, long dst, long counter, int rank, int type,
-                                      long error, boolean releaseEarly, long residual, long sum, long weight, long y,
-                                      Q8Input xq, int cols, float eps) {
+    void allReduceAddRmsNormQ8(HeldLaunches.Reduce r, long residual, long sum, long weight, long y, Q8Input xq, int cols, float eps) {
         checkNormQ8(cols);
-        if (cols > FUSED_REDUCE_MAX_COLS)
-            throw new IllegalArgumentException("the fused all-reduce and norm takes rows up to " + FUSED_REDUCE_MAX_COLS + " values, got " + cols);
+        if (cols > FUSED_REDUCE_MAX_COLS || cols != r.n())
+            throw new IllegalArgumentException("the fused all-reduce and norm takes one row of up to " + FUSED_REDUCE_MAX_COLS + " values, got " + cols);
         int threads = Math.min(256, cols);
-        kernels.launch(Kernel.AR_ADD_RMS_NORM_Q8, (cols + threads - 1) / threads, 1, 1, threads, 1, rankArgs(new long[][] {inboxes},
-                parts, src, dst, counter, rank, inboxes.length, type, error, releaseEarly ? 1 : 0, residual, sum, weight, y,
-                xq.quants(), xq.scales(), cols, eps));
+        kernels.launch(Kernel.AR_ADD_RMS_NORM_Q8, (cols + threads - 1) / threads, 1, 1, threads, 1, rankArgs(new long[][] {r.inboxes()},
+                r.parts(), r.src(), r.dst(), r.counter(), r.rank(), r.inboxes().length, r.type(), r.error(), r.releaseEarly() ? 1 : 0,
+                r.pushed() ? 1 : 0, r.early() ? 1 : 0, residual, sum, weight, y, xq.quants(), xq.scales(), cols, eps));
     }
 
     /**

@@ -60,8 +60,8 @@ public final class CudaDeviceOps implements DeviceOps {
     CudaDeviceOps(CudaBackend gpu, String name) {
         this.gpu = gpu;
         this.name = name;
-        this.group = new MatvecGroup(gpu);
         this.marks = new CudaMarks(gpu.device(), gpu.queue());
+        this.group = new MatvecGroup(gpu, marks::mark);
         this.held = new HeldLaunches(gpu, stepInputs.address(), marks::mark);
     }
 
@@ -199,6 +199,10 @@ public final class CudaDeviceOps implements DeviceOps {
             held.markAfterReduce(slot);  // the reduction may still join the next norm
             return;
         }
+        if (group.holdsAny()) {
+            group.markAfter(slot);  // a lone matvec may still push into the reduction after it
+            return;
+        }
         flushHeld();
         marks.mark(slot);
     }
@@ -206,6 +210,21 @@ public final class CudaDeviceOps implements DeviceOps {
     /** Holds a rank's part of a pushed all-reduce inside a decode graph, for the norm after its residual add. */
     void hold(HeldLaunches.Reduce r) {
         held.hold(r);
+    }
+
+    /**
+     * Inside a decode graph, the held lone matvec that writes {@code rows} values to {@code y} when the GPU can run it
+     * pushing its rows (CudaBackend.matvecPushing), taken out for {@link #launchPushing}; null otherwise.
+     */
+    MatvecGroup.Lone takeLoneMatvec(long y, long rows) {
+        return gpu.queue().recording() ? group.takeLone(y, w -> w.rows() == rows && gpu.pushes(w)) : null;
+    }
+
+    /** Launches a matvec taken with {@link #takeLoneMatvec}, its rows also pushed as {@code push} (a PushTarget) says. */
+    void launchPushing(MatvecGroup.Lone m, long push) {
+        gpu.device().makeCurrent();
+        gpu.matvecPushing(m.weight(), m.q(), m.y(), push);
+        group.launched();
     }
 
     @Override
@@ -366,11 +385,10 @@ public final class CudaDeviceOps implements DeviceOps {
         wrote(out);
         if (quantize) {
             // the next matvecs read out quantized: produce that form here and spare them the launch
-            Q8Input q = scratch.q8((long) tokens * group);
+            // a reduction that starts before its matvec ends writes the buffer that matvec does not read
+            Q8Input q = reduce != null && reduce.early() ? scratch.q8Second(group) : scratch.q8((long) tokens * group);
             if (reduce != null) {
-                gpu.allReduceAddRmsNormQ8(reduce.inboxes(), reduce.parts(), reduce.src(), reduce.dst(), reduce.counter(),
-                        reduce.rank(), reduce.type(), reduce.error(), reduce.releaseEarly(), reduce.otherInput(sum), sum.out(),
-                        wv, a(out).address(), q, group, eps);
+                gpu.allReduceAddRmsNormQ8(reduce, reduce.otherInput(sum), sum.out(), wv, a(out).address(), q, group, eps);
                 held.reduced();
             } else if (sum != null) gpu.addRmsNormQ8(sum.a(), sum.b(), sum.out(), wv, a(out).address(), q, tokens, group, eps);
             else gpu.rmsNormQ8(a(x).address(), wv, a(out).address(), q, tokens, group, eps);
@@ -410,13 +428,10 @@ public final class CudaDeviceOps implements DeviceOps {
 
     /** The q8_1 form of x's first tokens rows, reusing the last quantization when x has not been written since. */
     private Q8Input quantized(CudaAct x, int tokens) {
+        if (x.address() == q8Source && tokens == q8Tokens && scratch.holds(q8Buffer)) return q8Buffer;
         Q8Input q = scratch.q8((long) tokens * x.width());
-        if (x.address() != q8Source || tokens != q8Tokens || q != q8Buffer) {
-            gpu.quantizeQ8_1(x.address(), q, tokens, x.width());
-            q8Source = x.address();
-            q8Tokens = tokens;
-            q8Buffer = q;
-        }
+        gpu.quantizeQ8_1(x.address(), q, tokens, x.width());
+        producedQ8(x, tokens, q);
         return q;
     }
 

@@ -6,7 +6,7 @@ package dev.splitscope.engine.backend.cuda;
  * launch signature, so decode graphs are re-captured).
  */
 final class CudaScratch implements AutoCloseable {
-    private Q8Input q8;
+    private Q8Input q8, q8Second;
     private AttentionScratch attention;
     private GemmScratch gemm;
     private DeviceBuffer ids, routeIds, moeGate, moeUp, moeDown;
@@ -17,6 +17,23 @@ final class CudaScratch implements AutoCloseable {
             q8 = Q8Input.allocate(Math.max(elements, 4096));
         }
         return q8;
+    }
+
+    /**
+     * A second q8_1 buffer, for a kernel that may run while a matvec still reads the first (a fused reduction that
+     * starts before its matvec has finished).
+     */
+    Q8Input q8Second(long elements) {
+        if (q8Second == null || q8Second.capacity() < elements) {
+            if (q8Second != null) q8Second.close();
+            q8Second = Q8Input.allocate(Math.max(elements, 4096));
+        }
+        return q8Second;
+    }
+
+    /** True when q is one of the q8_1 buffers now held (not one replaced by a larger). */
+    boolean holds(Q8Input q) {
+        return q != null && (q == q8 || q == q8Second);
     }
 
     AttentionScratch attention(int n, int heads, int splits, int hd) {
@@ -65,7 +82,7 @@ final class CudaScratch implements AutoCloseable {
 
     @Override
     public void close() {
-        for (AutoCloseable c : new AutoCloseable[] {q8, attention, gemm, ids, routeIds, moeGate, moeUp, moeDown}) {
+        for (AutoCloseable c : new AutoCloseable[] {q8, q8Second, attention, gemm, ids, routeIds, moeGate, moeUp, moeDown}) {
             try {
                 if (c != null) c.close();
             } catch (Exception e) {

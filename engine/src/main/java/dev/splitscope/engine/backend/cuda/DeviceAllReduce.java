@@ -31,16 +31,29 @@ abstract class DeviceAllReduce implements Collective {
     public final void allReduce(int rank, int key, DeviceOps.Act src, DeviceOps.Act dst, int tokens) {
         if (aborted) throw new IllegalStateException("the all-reduce was aborted after a rank failed; load the model again");
         CudaDeviceOps me = ranks.get(rank);
-        CudaBackend gpu = me.beforeCollective(dst);
         CudaAct s = (CudaAct) src, d = (CudaAct) dst;
+        long n = (long) tokens * src.width();
+        MatvecGroup.Lone producer = takeProducer(me, s.address(), d.address(), n);
+        CudaBackend gpu = me.beforeCollective(dst);
         boolean direct = !gpu.queue().recording();
         if (direct) rendezvous(rank);
-        reduce(rank, key, gpu, s.address(), d.address(), (long) tokens * src.width());
+        reduce(rank, key, gpu, s.address(), d.address(), n, producer);
         if (direct) rendezvous(rank);
     }
 
-    /** Queues this rank's part of one reduction (run at once, or recorded into the step's graph). */
-    abstract void reduce(int rank, int key, CudaBackend gpu, long src, long dst, long n);
+    /**
+     * The held matvec that writes src, when this all-reduce launches it itself (pushing its rows as they are done);
+     * null (the default) leaves it to be launched as usual before the reduction.
+     */
+    MatvecGroup.Lone takeProducer(CudaDeviceOps me, long src, long dst, long n) {
+        return null;
+    }
+
+    /**
+     * Queues this rank's part of one reduction (run at once, or recorded into the step's graph); producer: what
+     * {@link #takeProducer} took, to be launched first.
+     */
+    abstract void reduce(int rank, int key, CudaBackend gpu, long src, long dst, long n, MatvecGroup.Lone producer);
 
     @Override
     public final void abort() {

@@ -19,10 +19,11 @@ final class HeldLaunches {
 
     /**
      * This rank's part of a pushed all-reduce of n values into dst: CudaBackend.allReducePush's arguments, and those
-     * that allReduceAddRmsNormQ8 adds.
+     * that allReduceAddRmsNormQ8 adds. pushed: the matvec that wrote src pushed it already (then a launch of its own,
+     * which pushes again, stores the same pairs). early: the fused kernel may start before that matvec has ended.
      */
     record Reduce(long[] inboxes, long parts, long src, long dst, long counter, int rank, int n, int type, long error,
-                  boolean releaseEarly) {
+                  boolean releaseEarly, boolean pushed, boolean early) {
         /** The add's input that is not this reduction's sum, or -1 when the add does not read the sum. */
         long otherInput(Add a) {
             if (a.n() != n) return -1;

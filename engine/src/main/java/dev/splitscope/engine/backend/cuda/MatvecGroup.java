@@ -2,22 +2,40 @@ package dev.splitscope.engine.backend.cuda;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 
 /**
  * Matvecs of one quantized input held back so that up to three of them (q, k and v; gate and up) go out as one
  * launch: at 8B decode sizes a launch costs about as much as reading a 1024-row matrix. Any other op must call
- * {@link #flush()} first, since it may overwrite the shared q8_1 input or read an output.
+ * {@link #flush()} first, since it may overwrite the shared q8_1 input or read an output. A lone matvec whose output
+ * a pushed all-reduce takes next can be taken out instead ({@link #takeLone}) and launched pushing its rows; timing
+ * marks that come while a matvec is held are recorded behind its launch.
  */
 final class MatvecGroup {
+    /** A held matvec of one matrix: y = weight . input, input's q8_1 form in q. */
+    record Lone(DeviceWeight weight, long input, Q8Input q, long y) {}
+
     private final CudaBackend gpu;
+    private final IntConsumer mark;  // records a timing mark (CudaMarks)
+    private final List<Integer> marksAfter = new ArrayList<>(2);
     private final List<DeviceWeight> weights = new ArrayList<>(3);
     private final List<Long> outputs = new ArrayList<>(3);
     private long input = -1;
     private int tokens;
     private Q8Input q;
 
-    MatvecGroup(CudaBackend gpu) {
+    MatvecGroup(CudaBackend gpu, IntConsumer mark) {
         this.gpu = gpu;
+        this.mark = mark;
+    }
+
+    boolean holdsAny() {
+        return !weights.isEmpty();
+    }
+
+    /** A timing mark that belongs behind the held launch. */
+    void markAfter(int slot) {
+        marksAfter.add(slot);
     }
 
     /** True when w, reading x for this many tokens, can join what is pending (or nothing is pending). */
@@ -37,6 +55,25 @@ final class MatvecGroup {
         outputs.add(y);
     }
 
+    /**
+     * The held matvec when it is a lone one of one token that writes y and {@code fits}, taken out; null otherwise
+     * (then nothing changes). The caller launches it, then calls {@link #launched}.
+     */
+    Lone takeLone(long y, java.util.function.Predicate<DeviceWeight> fits) {
+        if (weights.size() != 1 || tokens != 1 || outputs.getFirst() != y || !fits.test(weights.getFirst())) return null;
+        Lone l = new Lone(weights.getFirst(), input, q, y);
+        weights.clear();
+        outputs.clear();
+        input = -1;
+        return l;
+    }
+
+    /** Records the marks that waited for the held launch, now made. */
+    void launched() {
+        marksAfter.forEach(mark::accept);
+        marksAfter.clear();
+    }
+
     /** Launches what is pending: one plain matvec, or one grouped launch. */
     void flush() {
         if (weights.isEmpty()) return;
@@ -50,5 +87,6 @@ final class MatvecGroup {
         weights.clear();
         outputs.clear();
         input = -1;
+        launched();
     }
 }

@@ -24,7 +24,7 @@ final class NcclAllReduce extends DeviceAllReduce {
     }
 
     @Override
-    void reduce(int rank, int key, CudaBackend gpu, long src, long dst, long n) {
+    void reduce(int rank, int key, CudaBackend gpu, long src, long dst, long n, MatvecGroup.Lone producer) {
         MemorySegment comm = comms[rank];
         long stream = gpu.device().streamAddress();
         gpu.queue().enqueue(List.of("nccl", src, dst, n), () -> nccl.allReduceSum(src, dst, n, comm, stream));

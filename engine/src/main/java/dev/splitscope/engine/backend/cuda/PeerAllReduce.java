@@ -3,6 +3,9 @@ package dev.splitscope.engine.backend.cuda;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +38,18 @@ final class PeerAllReduce extends DeviceAllReduce {
     private static final long WINNERS_AT = INBOX_BYTES + CudaBackend.FUSED_REDUCE_MAX_BLOCKS * 8L;
     /** Decode reductions fused with the residual add and norm after them; -Dsplitscope.cuda.fuseReduce=false for A/B runs. */
     private static final boolean FUSE = Boolean.parseBoolean(System.getProperty("splitscope.cuda.fuseReduce", "true"));
+    /**
+     * A fused reduction's partial pushed by the matvec that computes it, row by row (CudaBackend.matvecPushing);
+     * -Dsplitscope.cuda.matvecPush=false leaves the push to the fused kernel, for A/B runs.
+     */
+    private static final boolean MATVEC_PUSH = FUSE && Boolean.parseBoolean(System.getProperty("splitscope.cuda.matvecPush", "true"));
+    /**
+     * Such a reduction launched to start before its matvec ends (where no two ranks share a GPU), so that it gathers
+     * the rows as they come; -Dsplitscope.cuda.earlyGather=false makes it wait for the matvec, for A/B runs.
+     */
+    private static final boolean EARLY_GATHER = Boolean.parseBoolean(System.getProperty("splitscope.cuda.earlyGather", "true"));
+    /** A PushTarget (common.cuh): 8 inbox addresses, the counter's, then rank, ranks and type. */
+    private static final int PUSH_TARGET_BYTES = 8 * CudaBackend.MAX_RANKS + 8 + 3 * 4 + 4;
 
     /**
      * Per rank, in its memory: one counter per rank (slot p raised by rank p), polled by its barrier kernels, then
@@ -46,6 +61,8 @@ final class PeerAllReduce extends DeviceAllReduce {
     private final long[] inboxAddresses;
     /** Per rank, the box in its inbox buffer that the ranks' greedy winners meet in. */
     private final long[] winnerBoxes;
+    /** Per rank, in its memory: where its pushing matvecs store their rows (a PushTarget). */
+    private final DeviceBuffer[] pushTargets;
     /** slots[r][p]: rank r's counter in rank p's mailbox. */
     private final long[][] slots;
     private final int type;
@@ -87,6 +104,11 @@ final class PeerAllReduce extends DeviceAllReduce {
             inboxAddresses[r] = inboxes[r].address();
             winnerBoxes[r] = inboxAddresses[r] + WINNERS_AT;
         }
+        pushTargets = new DeviceBuffer[ranks.size()];
+        for (int r = 0; r < pushTargets.length; r++) {
+            ranks.get(r).backend().device().makeCurrent();
+            pushTargets[r] = pushTarget(r);
+        }
         slots = new long[ranks.size()][ranks.size()];
         for (int r = 0; r < slots.length; r++)
             for (int p = 0; p < slots.length; p++) slots[r][p] = mailboxes[p].address() + 4L * r;
@@ -98,6 +120,21 @@ final class PeerAllReduce extends DeviceAllReduce {
         errorDevice = Handles.address(d);
     }
 
+    private DeviceBuffer pushTarget(int rank) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment t = arena.allocate(PUSH_TARGET_BYTES, 8);
+            for (int p = 0; p < inboxAddresses.length; p++) t.setAtIndex(ValueLayout.JAVA_LONG, p, inboxAddresses[p]);
+            t.setAtIndex(ValueLayout.JAVA_LONG, CudaBackend.MAX_RANKS, counter(rank));
+            long at = 8L * (CudaBackend.MAX_RANKS + 1);
+            t.set(ValueLayout.JAVA_INT, at, rank);
+            t.set(ValueLayout.JAVA_INT, at + 4, inboxAddresses.length);
+            t.set(ValueLayout.JAVA_INT, at + 8, type);
+            DeviceBuffer b = DeviceBuffer.allocate(PUSH_TARGET_BYTES);
+            b.upload(t, 0, 0, PUSH_TARGET_BYTES);
+            return b;
+        }
+    }
+
     @Override
     public String description() {
         return "peer (one-shot, " + ranks.size() + " ranks" + (sameGpu() ? " on one GPU" : "") + ")";
@@ -107,17 +144,29 @@ final class PeerAllReduce extends DeviceAllReduce {
         return ranks.stream().mapToInt(r -> r.backend().device().ordinal()).distinct().count() == 1;
     }
 
+    /** Decode-sized; every rank takes the same form: counts agree and the ranks' buffers are laid out alike. */
+    private static boolean pushed(long src, long dst, long n) {
+        return n <= CudaBackend.ALL_REDUCE_SMALL && n % 2 == 0 && (src | dst) % 8 == 0;
+    }
+
     @Override
-    void reduce(int rank, int key, CudaBackend gpu, long src, long dst, long n) {
-        // decode-sized; every rank takes the same form: counts agree and the ranks' buffers are laid out alike
-        if (n <= CudaBackend.ALL_REDUCE_SMALL && n % 2 == 0 && (src | dst) % 8 == 0) {
+    MatvecGroup.Lone takeProducer(CudaDeviceOps me, long src, long dst, long n) {
+        return MATVEC_PUSH && pushed(src, dst, n) ? me.takeLoneMatvec(src, n) : null;
+    }
+
+    @Override
+    void reduce(int rank, int key, CudaBackend gpu, long src, long dst, long n, MatvecGroup.Lone producer) {
+        if (pushed(src, dst, n)) {
             long counter = counter(rank);
-            if (FUSE && gpu.queue().recording())  // launched with the norm after it (HeldLaunches), or alone
+            if (FUSE && gpu.queue().recording()) {  // launched with the norm after it (HeldLaunches), or alone
+                if (producer != null) ranks.get(rank).launchPushing(producer, pushTargets[rank].address());
                 ranks.get(rank).hold(new HeldLaunches.Reduce(inboxAddresses, inboxAddresses[rank] + INBOX_BYTES, src, dst,
-                        counter, rank, (int) n, type, errorDevice, oneRankPerGpu));
-            else gpu.allReducePush(inboxAddresses, src, dst, counter, rank, (int) n, type, errorDevice);
+                        counter, rank, (int) n, type, errorDevice, oneRankPerGpu, producer != null,
+                        producer != null && oneRankPerGpu && EARLY_GATHER));
+            } else gpu.allReducePush(inboxAddresses, src, dst, counter, rank, (int) n, type, errorDevice);
             return;
         }
+        if (producer != null) throw new IllegalStateException("a matvec was taken for a reduction that does not push");
         long[] sources = sources(rank, key, src);
         long[] mine = slots[rank];
         gpu.allReduceBarrier(mine, mine[rank], mailboxes[rank].address(), errorDevice);
@@ -178,6 +227,7 @@ final class PeerAllReduce extends DeviceAllReduce {
             ranks.get(r).backend().device().makeCurrent();
             mailboxes[r].close();
             inboxes[r].close();
+            pushTargets[r].close();
         }
         cuMemFreeHost(errorHost);
     }

@@ -20,7 +20,7 @@ class DeviceAllReduceRendezvousTest {
         List<CudaDeviceOps> none = Arrays.asList(new CudaDeviceOps[n]);
         return new DeviceAllReduce(none) {
             @Override
-            void reduce(int rank, int key, CudaBackend gpu, long src, long dst, long count) {}
+            void reduce(int rank, int key, CudaBackend gpu, long src, long dst, long count, MatvecGroup.Lone producer) {}
 
             @Override
             void releaseDevices() {
