@@ -3,6 +3,7 @@ package dev.splitscope.engine.backend.cuda;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
+import java.util.function.Predicate;
 
 /**
  * Matvecs of one quantized input held back so that up to three of them (q, k and v; gate and up) go out as one
@@ -59,7 +60,7 @@ final class MatvecGroup {
      * The held matvec when it is a lone one of one token that writes y and {@code fits}, taken out; null otherwise
      * (then nothing changes). The caller launches it, then calls {@link #launched}.
      */
-    Lone takeLone(long y, java.util.function.Predicate<DeviceWeight> fits) {
+    Lone takeLone(long y, Predicate<DeviceWeight> fits) {
         if (weights.size() != 1 || tokens != 1 || outputs.getFirst() != y || !fits.test(weights.getFirst())) return null;
         Lone l = new Lone(weights.getFirst(), input, q, y);
         weights.clear();

@@ -21,7 +21,8 @@ import static jcuda.driver.JCudaDriver.cuMemHostGetDevicePointer;
  * The peer path (allreduce.cu), one-shot: every rank ends with the sum of all partials in rank order, the same bits
  * everywhere. Decode-sized reductions push: each rank stores its partial into every rank's inbox as (value, sequence)
  * pairs and sums its own inbox once every pair carries this reduction's number, one launch and no fence or flag;
- * inside a decode graph that launch is held and made one with the residual add and norm after it (HeldLaunches). The
+ * inside a decode graph that launch is held and made one with the residual add and norm after it (HeldLaunches), and
+ * the matvec that computes the partial pushes its rows itself as it finishes them ({@link #takeProducer}). The
  * ranks' greedy winners meet the same way ({@link #pickWinner}).
  * Larger ones (prompt batches) signal and read: each rank raises its counter in every rank's mailbox, one thread
  * waits until its own mailbox shows every rank's, and the ranks read the partials directly (logical devices of one
@@ -145,25 +146,25 @@ final class PeerAllReduce extends DeviceAllReduce {
     }
 
     /** Decode-sized; every rank takes the same form: counts agree and the ranks' buffers are laid out alike. */
-    private static boolean pushed(long src, long dst, long n) {
+    private static boolean pushable(long src, long dst, long n) {
         return n <= CudaBackend.ALL_REDUCE_SMALL && n % 2 == 0 && (src | dst) % 8 == 0;
     }
 
     @Override
     MatvecGroup.Lone takeProducer(CudaDeviceOps me, long src, long dst, long n) {
-        return MATVEC_PUSH && pushed(src, dst, n) ? me.takeLoneMatvec(src, n) : null;
+        return MATVEC_PUSH && pushable(src, dst, n) ? me.takeLoneMatvec(src, n) : null;
     }
 
     @Override
     void reduce(int rank, int key, CudaBackend gpu, long src, long dst, long n, MatvecGroup.Lone producer) {
-        if (pushed(src, dst, n)) {
+        if (pushable(src, dst, n)) {
             long counter = counter(rank);
-            if (FUSE && gpu.queue().recording()) {  // launched with the norm after it (HeldLaunches), or alone
-                if (producer != null) ranks.get(rank).launchPushing(producer, pushTargets[rank].address());
+            if (producer != null) ranks.get(rank).launchPushing(producer, pushTargets[rank].address());
+            if (FUSE && gpu.queue().recording())  // launched with the norm after it (HeldLaunches), or alone
                 ranks.get(rank).hold(new HeldLaunches.Reduce(inboxAddresses, inboxAddresses[rank] + INBOX_BYTES, src, dst,
                         counter, rank, (int) n, type, errorDevice, oneRankPerGpu, producer != null,
                         producer != null && oneRankPerGpu && EARLY_GATHER));
-            } else gpu.allReducePush(inboxAddresses, src, dst, counter, rank, (int) n, type, errorDevice);
+            else gpu.allReducePush(inboxAddresses, src, dst, counter, rank, (int) n, type, errorDevice);  // pushes (again)
             return;
         }
         if (producer != null) throw new IllegalStateException("a matvec was taken for a reduction that does not push");
