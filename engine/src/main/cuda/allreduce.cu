@@ -154,14 +154,10 @@ extern "C" __global__ void __launch_bounds__(256) ar_add_rms_norm_q8(
     if (!early) pdl_wait();  // src is complete
     if (release_early) pdl_release();
     u32 seq = (u32) *counter + 1;
-    i64 half = (seq & 1) * MAX_RANKS;
     uint2* boxes[MAX_RANKS] = {(uint2*) b0, (uint2*) b1, (uint2*) b2, (uint2*) b3, (uint2*) b4, (uint2*) b5, (uint2*) b6, (uint2*) b7};
     float res = 0.f, wv = 0.f;
     if (live) {
-        if (!pushed) {
-            uint2 mine = make_uint2(__float_as_uint(travel(src[c], type)), seq);
-            for (int p = 0; p < ranks; p++) st_volatile2(boxes[p] + (half + rank) * PUSH_CAP + c, mine);
-        }
+        if (!pushed) push_pair(boxes, rank, ranks, type, seq, c, src[c]);
         res = residual[c];
         wv = w[c];
     }
@@ -169,16 +165,16 @@ extern "C" __global__ void __launch_bounds__(256) ar_add_rms_norm_q8(
     bool ok = true;
     float v = 0.f;
     if (live) {
-        const uint2* inbox = boxes[rank] + half * PUSH_CAP + c;
+        const uint2* inbox = boxes[rank];
         uint2 e[MAX_RANKS];
 #pragma unroll
         for (int r = 0; r < MAX_RANKS; r++)
-            if (r < ranks) e[r] = ld_volatile(inbox + (i64) r * PUSH_CAP);
+            if (r < ranks) e[r] = ld_volatile(inbox + inbox_at(seq, r, c));
         float s = 0.f;
 #pragma unroll
         for (int r = 0; r < MAX_RANKS; r++)
             if (r < ranks) {
-                await_pair(inbox + (i64) r * PUSH_CAP, e[r], seq, error, start, ok);
+                await_pair(inbox + inbox_at(seq, r, c), e[r], seq, error, start, ok);
                 s += __uint_as_float(e[r].x);
             }
         float reduced = travel(s, type);

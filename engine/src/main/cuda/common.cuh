@@ -244,12 +244,20 @@ struct PushTarget {
     int rank, ranks, type;
 };
 
+// Where value i of rank's partial lies in an inbox, for the reduction numbered seq.
+__device__ __forceinline__ i64 inbox_at(u32 seq, int rank, int i) {
+    return ((seq & 1) * MAX_RANKS + rank) * (i64) PUSH_CAP + i;
+}
+
+// Value i of this rank's partial, rounded to the reduce type, into every rank's inbox as reduction seq's pair.
+__device__ __forceinline__ void push_pair(uint2* const* boxes, int rank, int ranks, int type, u32 seq, int i, float v) {
+    uint2 pair = make_uint2(__float_as_uint(travel(v, type)), seq);
+    for (int r = 0; r < ranks; r++) st_volatile2(boxes[r] + inbox_at(seq, rank, i), pair);
+}
+
 // Row `row` of this rank's partial, into every rank's inbox, as the next reduction's pair.
 __device__ __forceinline__ void push_row(const PushTarget* p, int row, float v) {
-    u32 seq = (u32) *p->counter + 1;
-    uint2 pair = make_uint2(__float_as_uint(travel(v, p->type)), seq);
-    i64 at = ((seq & 1) * MAX_RANKS + p->rank) * (i64) PUSH_CAP + row;
-    for (int r = 0; r < p->ranks; r++) st_volatile2(p->boxes[r] + at, pair);
+    push_pair(p->boxes, p->rank, p->ranks, p->type, (u32) *p->counter + 1, row, v);
 }
 
 // Sums each of the R rows read from first over the warp and the group's wpr warps; lane r stores y[b][first + r]

@@ -134,13 +134,13 @@ public final class CudaBackend implements AutoCloseable {
      * (row stride xStride elements) into y[b][rows]. MoE gate/up use xGroup = k; MoE down uses xGroup = 1.
      */
     public void matvecSlots(DeviceWeight w, long x, Q8Input xq, long y, int slots, long ids, int xStride, int xGroup, boolean accumulate) {
-        int wpr = warpsPerRow(w);
-        int grid = matvecBlocks(w, wpr);
         int acc = accumulate ? 1 : 0;
         if (runsVariant(w)) {
             launchVariant(w, xq, y, slots, ids, xStride, xGroup, acc, 0L);
             return;
         }
+        int wpr = warpsPerRow(w);
+        int grid = matvecBlocks(w, wpr);
         Kernel k = switch (w.type()) {
             case Q8_0 -> Kernel.MATVEC_Q8_0;
             case Q4_0 -> Kernel.MATVEC_Q4_0;

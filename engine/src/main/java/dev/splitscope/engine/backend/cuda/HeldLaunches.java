@@ -41,16 +41,15 @@ final class HeldLaunches {
 
     private final CudaBackend gpu;
     private final long position;  // device address of the step's position, read by rope_kv
-    private final IntConsumer mark;  // records a timing mark (CudaMarks)
+    private final HeldMarks marksAfterReduce;
     private Reduce reduce;
-    private final List<Integer> marksAfterReduce = new ArrayList<>(2);
     private Add add;
     private final List<Rope> ropes = new ArrayList<>(2);
 
     HeldLaunches(CudaBackend gpu, long position, IntConsumer mark) {
         this.gpu = gpu;
         this.position = position;
-        this.mark = mark;
+        this.marksAfterReduce = new HeldMarks(mark);
     }
 
     void hold(Reduce r) {
@@ -86,8 +85,7 @@ final class HeldLaunches {
 
     /** Records the marks that waited for the reduction, now launched. */
     void reduced() {
-        marksAfterReduce.forEach(mark::accept);
-        marksAfterReduce.clear();
+        marksAfterReduce.record();
     }
 
     /** Holds a rope; a q rope waits for its k rope (same angles), anything else runs what was held first. */

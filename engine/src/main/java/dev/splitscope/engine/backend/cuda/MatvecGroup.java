@@ -17,8 +17,7 @@ final class MatvecGroup {
     record Lone(DeviceWeight weight, long input, Q8Input q, long y) {}
 
     private final CudaBackend gpu;
-    private final IntConsumer mark;  // records a timing mark (CudaMarks)
-    private final List<Integer> marksAfter = new ArrayList<>(2);
+    private final HeldMarks marksAfter;
     private final List<DeviceWeight> weights = new ArrayList<>(3);
     private final List<Long> outputs = new ArrayList<>(3);
     private long input = -1;
@@ -27,7 +26,7 @@ final class MatvecGroup {
 
     MatvecGroup(CudaBackend gpu, IntConsumer mark) {
         this.gpu = gpu;
-        this.mark = mark;
+        this.marksAfter = new HeldMarks(mark);
     }
 
     boolean holdsAny() {
@@ -71,8 +70,7 @@ final class MatvecGroup {
 
     /** Records the marks that waited for the held launch, now made. */
     void launched() {
-        marksAfter.forEach(mark::accept);
-        marksAfter.clear();
+        marksAfter.record();
     }
 
     /** Launches what is pending: one plain matvec, or one grouped launch. */
