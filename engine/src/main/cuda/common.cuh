@@ -296,17 +296,19 @@ __device__ __forceinline__ T pick3(int m, T a, T b, T c) {
 // One entry point per matvec variant (MatvecVariant), for one matrix (nb0 = the whole grid) or a group of up to three
 // that read the same input (then ids = 0, x_stride = cols, x_group = 1, accumulate = 0). WT is the weights' quant
 // type (u8 packed nibbles, i8 quants), GROUP the format's group template, R U SMEM PIPE its parameters. Blocks below
-// prefetch_blocks prefetch their weights (prefetch_group). push: 0, or where a lone matrix's rows go too (store_rows).
+// prefetch_blocks prefetch their weights (prefetch_group). early_loads: a pipelined variant loads its first step's
+// weights before waiting for the kernel in front. push: 0, or where a lone matrix's rows go too (store_rows).
 #define MATVEC_VARIANT(NAME, WT, GROUP, R, U, SMEM, PIPE)                                                            \
     extern "C" __global__ void __launch_bounds__(128) NAME(                                                           \
             const WT* w0, const u16* d0, float* y0, int rows0, int wpr0, int nb0,                                     \
             const WT* w1, const u16* d1, float* y1, int rows1, int wpr1, int nb1,                                     \
             const WT* w2, const u16* d2, float* y2, int rows2, int wpr2,                                              \
             const i8* xq, const float2* xds, int cols, const int* ids, int x_stride, int x_group, int accumulate,     \
-            int prefetch_blocks, const PushTarget* push) {                                                            \
+            int prefetch_blocks, int early_loads, const PushTarget* push) {                                           \
         int m, bx;                                                                                                    \
         pick_matrix(nb0, nb1, &m, &bx);                                                                               \
         GROUP<R, U, SMEM, PIPE>(pick3(m, w0, w1, w2), pick3(m, d0, d1, d2), xq, xds, pick3(m, y0, y1, y2),            \
                                 pick3(m, rows0, rows1, rows2), cols, ids, x_stride, x_group, accumulate,              \
-                                pick3(m, wpr0, wpr1, wpr2), bx, (int) blockIdx.x < prefetch_blocks, push);           \
+                                pick3(m, wpr0, wpr1, wpr2), bx, (int) blockIdx.x < prefetch_blocks, early_loads,     \
+                                push);                                                                                \
     }

@@ -59,7 +59,7 @@ template <int R, int U, bool SMEM, bool PIPE>
 __device__ __forceinline__ void q8_0_group(
         const i8* __restrict__ wq, const u16* __restrict__ wd, const i8* __restrict__ xq, const float2* __restrict__ xds,
         float* __restrict__ y, int rows, int cols, const int* __restrict__ ids, int x_stride, int x_group, int accumulate,
-        int wpr, int bx, bool prefetch, const PushTarget* push) {
+        int wpr, int bx, bool prefetch, bool early_loads, const PushTarget* push) {
     __shared__ int4 sx[SMEM ? Q8_TILE : 1];
     __shared__ float sd[SMEM ? Q8_TILE / 2 : 1];
     RowGroup g = row_group(R, wpr, bx);
@@ -69,7 +69,10 @@ __device__ __forceinline__ void q8_0_group(
         i64 row_bytes = cols;
         prefetch_group(wq + first * row_bytes, R * row_bytes, wd + (i64) first * (cols / 32), R * (cols / 32) * 2, g.part);
     }
-    pdl_enter();
+    // weights are never written by an earlier kernel, so a pipelined variant loads its first step before the wait,
+    // unless an expert id (an earlier kernel's output) picks the rows; the loop stays as it is
+    bool early = PIPE && !SMEM && early_loads && ids == nullptr;
+    if (!early) pdl_enter();
     i64 row = expert_row0(ids, b, rows) + first;
     const int4* w4 = (const int4*) (wq + row * cols);
     const u16* d = wd + row * (nc / 2);
@@ -89,13 +92,18 @@ __device__ __forceinline__ void q8_0_group(
             }
         }
     };
+    int4 w[R][U];
+    u16 s[R][U];
+    if (early) {
+        load(threadIdx.x + WARP * g.part, nc, w, s);
+        pdl_enter();
+    }
     float acc[R] = {};
     int span = SMEM ? Q8_TILE : nc;
     for (int t0 = 0; t0 < nc; t0 += span) {
         int t1 = t0 + span < nc ? t0 + span : nc, k = t0 + threadIdx.x + WARP * g.part;
-        int4 w[R][U];
-        u16 s[R][U];
-        if constexpr (PIPE) load(k, t1, w, s);  // ahead of the staging barrier, which loads cannot pass
+        if constexpr (PIPE)
+            if (!early) load(k, t1, w, s);  // ahead of the staging barrier, which loads cannot pass
         if constexpr (SMEM) {
             if constexpr (!PIPE) prefetch_tile<R, U>(w4, nc, rows, first, k, step, t1);  // at least start them coming
             int tid = threadIdx.y * WARP + threadIdx.x, nt = blockDim.y * WARP;

@@ -18,6 +18,12 @@ public final class CudaBackend implements AutoCloseable {
     private static final int WARPS_PER_BLOCK = 4;
     /** Positions one attention block scores (CHUNK in attention.cu). */
     public static final int ATTENTION_CHUNK = 64;
+    /**
+     * The pipelined matvec variants (r4p: by default Q4_0 up to 4096 columns, and Q8_0) load their first weights
+     * before waiting for the kernel in front (a norm, the attention, a reduction), while the memory bus would idle;
+     * -Dsplitscope.cuda.earlyLoads=false waits first, for A/B runs.
+     */
+    private static final int EARLY_LOADS = Boolean.parseBoolean(System.getProperty("splitscope.cuda.earlyLoads", "true")) ? 1 : 0;
 
     private final CudaDevice device;
     private final KernelLibrary kernels;
@@ -165,7 +171,8 @@ public final class CudaBackend implements AutoCloseable {
         int wpr = warpsPerRow(w), grid = matvecBlocks(w, wpr);
         int prefetch = ids == 0 && slots == 1 ? prefetchBlocks(w, wpr, grid, prefetchBytes) : 0;
         kernels.launch(variant(w).kernel(w.type()), grid, slots, 1, 32, WARPS_PER_BLOCK, w.data(), w.scalesAddress(), y, w.rows(), wpr, grid,
-                0L, 0L, 0L, 0, 1, 0, 0L, 0L, 0L, 0, 1, xq.quants(), xq.scales(), w.cols(), ids, xStride, xGroup, acc, prefetch, push);
+                0L, 0L, 0L, 0, 1, 0, 0L, 0L, 0L, 0, 1, xq.quants(), xq.scales(), w.cols(), ids, xStride, xGroup, acc, prefetch,
+                EARLY_LOADS, push);
     }
 
     /** True when {@link #matvecPushing} can run W. */
@@ -218,7 +225,7 @@ public final class CudaBackend implements AutoCloseable {
         }
         // slot 2 has no block count: its blocks are the rest of the grid
         boolean variant = runsVariant(ws[0]);
-        Object[] packed = new Object[variant ? 26 : 21];
+        Object[] packed = new Object[variant ? 27 : 21];
         System.arraycopy(args, 0, packed, 0, 17);
         packed[17] = xq.quants();
         packed[18] = xq.scales();
@@ -229,7 +236,8 @@ public final class CudaBackend implements AutoCloseable {
             packed[22] = 1;
             packed[23] = 0;
             packed[24] = prefetch;
-            packed[25] = 0L;  // no push
+            packed[25] = EARLY_LOADS;
+            packed[26] = 0L;  // no push
         } else {
             packed[20] = ws[0].cols();
         }
