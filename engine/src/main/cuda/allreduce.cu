@@ -69,9 +69,9 @@ extern "C" __global__ void ar_sum(RANK_SRCS, float* dst, int ranks, long long n,
 
 // ---- push ----
 // Two pairs go in one 16-byte store with a sequence number in each 8-byte half, and a reader checks both, so a pair
-// that shows this reduction's number also shows its value (as NCCL's low-latency protocol does). An inbox is
-// [2][MAX_RANKS][PUSH_CAP] pairs, its halves taken by the sequence's parity: a rank pushes reduction k + 2 only after
-// it has received every rank's reduction k + 1, which each rank pushed only after it had read its reduction k.
+// that shows this reduction's number also shows its value (as NCCL's low-latency protocol does). The inbox's halves
+// (inbox_at in common.cuh) alternate with the sequence's parity: a rank pushes reduction k + 2 only after it has
+// received every rank's reduction k + 1, which each rank pushed only after it had read its reduction k.
 #define PUSH_CHUNK 4  // pairs a thread has in flight at once
 
 // dst = the sum of every rank's src, n even (float pairs), src and dst 8-byte aligned; counter holds this rank's
@@ -83,7 +83,6 @@ extern "C" __global__ void __launch_bounds__(1024) ar_push(RANK_BOXES, const flo
     pdl_enter();  // src is complete
     uint4* boxes[MAX_RANKS] = {b0, b1, b2, b3, b4, b5, b6, b7};
     u32 seq = (u32) *counter + 1;
-    i64 half = (seq & 1) * MAX_RANKS;
     int pairs = n / 2, stride = PUSH_CHUNK * blockDim.x;
     const float2* src2 = reinterpret_cast<const float2*>(src);
     for (int i0 = threadIdx.x; i0 < pairs; i0 += stride) {
@@ -96,16 +95,15 @@ extern "C" __global__ void __launch_bounds__(1024) ar_push(RANK_BOXES, const flo
             int i = i0 + j * blockDim.x;
             if (i >= pairs) break;
             uint4 c = make_uint4(__float_as_uint(travel(mine[j].x, type)), seq, __float_as_uint(travel(mine[j].y, type)), seq);
-            for (int p = 0; p < ranks; p++) st_volatile4(boxes[p] + (half + rank) * (PUSH_CAP / 2) + i, c);
+            for (int p = 0; p < ranks; p++) st_volatile4(boxes[p] + inbox_at2(seq, rank, i), c);
         }
     }
-    const uint4* inbox = boxes[rank] + half * (PUSH_CAP / 2);
     long long start = global_ns();
     bool ok = true;
     for (int i0 = threadIdx.x; ok && i0 < pairs; i0 += stride) {
         float sx[PUSH_CHUNK] = {}, sy[PUSH_CHUNK] = {};
         for (int r = 0; r < ranks; r++) {
-            const uint4* from = inbox + (i64) r * (PUSH_CAP / 2) + i0;
+            const uint4* from = boxes[rank] + inbox_at2(seq, r, i0);
             uint4 e[PUSH_CHUNK];
 #pragma unroll
             for (int j = 0; j < PUSH_CHUNK; j++)

@@ -249,6 +249,11 @@ __device__ __forceinline__ i64 inbox_at(u32 seq, int rank, int i) {
     return ((seq & 1) * MAX_RANKS + rank) * (i64) PUSH_CAP + i;
 }
 
+// The same layout in 16-byte slots of two pairs (values 2i and 2i + 1), as ar_push moves them.
+__device__ __forceinline__ i64 inbox_at2(u32 seq, int rank, int i) {
+    return inbox_at(seq, rank, 2 * i) / 2;
+}
+
 // Value i of this rank's partial, rounded to the reduce type, into every rank's inbox as reduction seq's pair.
 __device__ __forceinline__ void push_pair(uint2* const* boxes, int rank, int ranks, int type, u32 seq, int i, float v) {
     uint2 pair = make_uint2(__float_as_uint(travel(v, type)), seq);
