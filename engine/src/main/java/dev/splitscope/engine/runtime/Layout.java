@@ -3,6 +3,7 @@ package dev.splitscope.engine.runtime;
 import dev.splitscope.engine.plan.DeviceShard;
 import dev.splitscope.engine.plan.Plan;
 import dev.splitscope.engine.plan.Range;
+import dev.splitscope.engine.plan.RangeSplitter;
 import dev.splitscope.engine.model.ModelSpec;
 
 import java.util.Arrays;
@@ -35,15 +36,14 @@ public record Layout(boolean tensorParallel, DeviceShard[] shards, int[] layerDe
      * split into even ranges (benchmarks and tests; a plan also respects quantization blocks and memory).
      */
     public static Layout evenSplit(ModelSpec s, int p) {
+        double[] equal = new double[p];
+        Arrays.fill(equal, 1);
+        Range[] heads = RangeSplitter.split(s.nHead(), 1, equal), kv = RangeSplitter.split(s.nHeadKv(), 1, equal),
+                ff = RangeSplitter.split(s.nFf(), 1, equal), ffExp = RangeSplitter.split(s.nFfExp(), 1, equal),
+                vocab = RangeSplitter.split(s.nVocab(), 1, equal);
         DeviceShard[] r = new DeviceShard[p];
-        for (int i = 0; i < p; i++)
-            r[i] = new DeviceShard(i, even(s.nHead(), p, i), even(s.nHeadKv(), p, i), false, even(s.nFf(), p, i),
-                    even(s.nFfExp(), p, i), even(s.nVocab(), p, i));
+        for (int i = 0; i < p; i++) r[i] = new DeviceShard(i, heads[i], kv[i], false, ff[i], ffExp[i], vocab[i]);
         return new Layout(true, r, null);
-    }
-
-    private static Range even(int n, int parts, int i) {
-        return new Range(n * i / parts, n * (i + 1) / parts);
     }
 
     /** The shard of a device that holds the whole model. */

@@ -23,7 +23,7 @@ public final class CudaBackend implements AutoCloseable {
      * before waiting for the kernel in front (a norm, the attention, a reduction), while the memory bus would idle;
      * -Dsplitscope.cuda.earlyLoads=false waits first, for A/B runs.
      */
-    private static final int EARLY_LOADS = Boolean.parseBoolean(System.getProperty("splitscope.cuda.earlyLoads", "true")) ? 1 : 0;
+    private static final int EARLY_LOADS = CudaSwitch.on("earlyLoads") ? 1 : 0;
 
     private final CudaDevice device;
     private final KernelLibrary kernels;
@@ -459,6 +459,11 @@ public final class CudaBackend implements AutoCloseable {
 
     /** Reductions up to this many floats (even, 8-byte aligned) run as one single-block push ({@link #allReducePush}). */
     public static final int ALL_REDUCE_SMALL = 16384;
+
+    /** True when {@link #allReducePush} takes n floats from src into dst: an even count up to ALL_REDUCE_SMALL, 8-byte aligned. */
+    static boolean pushable(long src, long dst, long n) {
+        return n <= ALL_REDUCE_SMALL && n % 2 == 0 && (src | dst) % 8 == 0;
+    }
     static final int MAX_RANKS = 8;
 
     /**
@@ -467,7 +472,7 @@ public final class CudaBackend implements AutoCloseable {
      * every rank's pairs carry the next sequence number after {@code counter}'s. One launch of one block.
      */
     public void allReducePush(long[] inboxes, long src, long dst, long counter, int rank, int n, int type, long error) {
-        if (n > ALL_REDUCE_SMALL || n % 2 != 0 || (src | dst) % 8 != 0)
+        if (!pushable(src, dst, n))
             throw new IllegalArgumentException("a pushed all-reduce takes an even count up to " + ALL_REDUCE_SMALL + " of 8-byte aligned floats, got " + n);
         kernels.launch(Kernel.AR_PUSH, 1, 1, 1, 1024, 1, rankArgs(new long[][] {inboxes}, src, dst, counter, rank, inboxes.length, n, type, error));
     }

@@ -29,9 +29,9 @@ public final class CudaDeviceOps implements DeviceOps {
     /** Batches at least this large use cuBLAS; smaller ones the matvec kernels with one slot per token. */
     static final int GEMM_MIN_TOKENS = 32;
     /** CUDA graphs for decode steps; -Dsplitscope.cuda.graphs=false launches every kernel instead (to measure gaps). */
-    static final boolean GRAPHS = !"false".equals(System.getProperty("splitscope.cuda.graphs"));
+    static final boolean GRAPHS = CudaSwitch.on("graphs");
     /** Q8_0/Q4_0 matvecs of one input launched together; -Dsplitscope.cuda.group=false launches each alone. */
-    static final boolean GROUP = !"false".equals(System.getProperty("splitscope.cuda.group"));
+    static final boolean GROUP = CudaSwitch.on("group");
 
     private final CudaBackend gpu;
     private final String name;

@@ -12,11 +12,7 @@ final class CudaScratch implements AutoCloseable {
     private DeviceBuffer ids, routeIds, moeGate, moeUp, moeDown;
 
     Q8Input q8(long elements) {
-        if (q8 == null || q8.capacity() < elements) {
-            if (q8 != null) q8.close();
-            q8 = Q8Input.allocate(Math.max(elements, 4096));
-        }
-        return q8;
+        return q8 = atLeast(q8, elements);
     }
 
     /**
@@ -24,11 +20,14 @@ final class CudaScratch implements AutoCloseable {
      * starts before its matvec has finished).
      */
     Q8Input q8Second(long elements) {
-        if (q8Second == null || q8Second.capacity() < elements) {
-            if (q8Second != null) q8Second.close();
-            q8Second = Q8Input.allocate(Math.max(elements, 4096));
-        }
-        return q8Second;
+        return q8Second = atLeast(q8Second, elements);
+    }
+
+    /** q when it holds this many elements, else a new buffer that does (q closed). */
+    private static Q8Input atLeast(Q8Input q, long elements) {
+        if (q != null && q.capacity() >= elements) return q;
+        if (q != null) q.close();
+        return Q8Input.allocate(Math.max(elements, 4096));
     }
 
     /** True when q is one of the q8_1 buffers now held (not one replaced by a larger). */

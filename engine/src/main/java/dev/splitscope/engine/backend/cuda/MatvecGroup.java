@@ -62,9 +62,7 @@ final class MatvecGroup {
     Lone takeLone(long y, Predicate<DeviceWeight> fits) {
         if (weights.size() != 1 || tokens != 1 || outputs.getFirst() != y || !fits.test(weights.getFirst())) return null;
         Lone l = new Lone(weights.getFirst(), input, q, y);
-        weights.clear();
-        outputs.clear();
-        input = -1;
+        clear();
         return l;
     }
 
@@ -83,9 +81,14 @@ final class MatvecGroup {
             for (int i = 0; i < ys.length; i++) ys[i] = outputs.get(i);
             gpu.matvecGroup(weights.toArray(new DeviceWeight[0]), ys, q, tokens);
         }
+        clear();
+        launched();
+    }
+
+    /** Holds nothing any more. */
+    private void clear() {
         weights.clear();
         outputs.clear();
         input = -1;
-        launched();
     }
 }

@@ -25,7 +25,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * Only kernels captured into a graph launch this way (KernelLibrary).
  */
 final class PdlLaunch {
-    static final boolean ENABLED = !"false".equals(System.getProperty("splitscope.cuda.pdl"));
+    static final boolean ENABLED = CudaSwitch.on("pdl");
     private static final int ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION = 6;
     /** CUlaunchConfig: grid and block dims and shared bytes (7 uints), stream, attribute pointer, attribute count. */
     private static final long CONFIG_BYTES = 56, ATTRIBUTE_BYTES = 72;

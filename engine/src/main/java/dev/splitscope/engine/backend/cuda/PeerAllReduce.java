@@ -38,17 +38,17 @@ final class PeerAllReduce extends DeviceAllReduce {
     private static final long INBOX_BYTES = 2L * CudaBackend.MAX_RANKS * CudaBackend.ALL_REDUCE_SMALL * 8;
     private static final long WINNERS_AT = INBOX_BYTES + CudaBackend.FUSED_REDUCE_MAX_BLOCKS * 8L;
     /** Decode reductions fused with the residual add and norm after them; -Dsplitscope.cuda.fuseReduce=false for A/B runs. */
-    private static final boolean FUSE = Boolean.parseBoolean(System.getProperty("splitscope.cuda.fuseReduce", "true"));
+    private static final boolean FUSE = CudaSwitch.on("fuseReduce");
     /**
      * A fused reduction's partial pushed by the matvec that computes it, row by row (CudaBackend.matvecPushing);
      * -Dsplitscope.cuda.matvecPush=false leaves the push to the fused kernel, for A/B runs.
      */
-    private static final boolean MATVEC_PUSH = FUSE && Boolean.parseBoolean(System.getProperty("splitscope.cuda.matvecPush", "true"));
+    private static final boolean MATVEC_PUSH = FUSE && CudaSwitch.on("matvecPush");
     /**
      * Such a reduction launched to start before its matvec ends (where no two ranks share a GPU), so that it gathers
      * the rows as they come; -Dsplitscope.cuda.earlyGather=false makes it wait for the matvec, for A/B runs.
      */
-    private static final boolean EARLY_GATHER = Boolean.parseBoolean(System.getProperty("splitscope.cuda.earlyGather", "true"));
+    private static final boolean EARLY_GATHER = CudaSwitch.on("earlyGather");
     /** A PushTarget (common.cuh): 8 inbox addresses, the counter's, then rank, ranks and type. */
     private static final int PUSH_TARGET_BYTES = 8 * CudaBackend.MAX_RANKS + 8 + 3 * 4 + 4;
 
@@ -70,8 +70,8 @@ final class PeerAllReduce extends DeviceAllReduce {
     private final Pointer errorHost = new Pointer();
     private final long errorDevice;
     private final Map<Integer, Point> points = new ConcurrentHashMap<>();
-    /** No two ranks share a GPU, so a fused reduction may let the next kernel launch while it waits. */
-    private final boolean oneRankPerGpu;
+    /** How many GPUs the ranks are on: as many as ranks, and a fused reduction may let the next kernel launch while it waits. */
+    private final long gpus;
 
     /** The partials' addresses of one reduction point, filled in by each rank on first use. */
     private static final class Point {
@@ -88,7 +88,7 @@ final class PeerAllReduce extends DeviceAllReduce {
     PeerAllReduce(List<CudaDeviceOps> ranks, int type) {
         super(ranks);
         this.type = type;
-        this.oneRankPerGpu = ranks.stream().mapToInt(r -> r.backend().device().ordinal()).distinct().count() == ranks.size();
+        this.gpus = ranks.stream().mapToInt(r -> r.backend().device().ordinal()).distinct().count();
         for (CudaDeviceOps a : ranks)
             for (CudaDeviceOps b : ranks) a.backend().device().enablePeerAccess(b.backend().device());
         mailboxes = new DeviceBuffer[ranks.size()];
@@ -138,32 +138,29 @@ final class PeerAllReduce extends DeviceAllReduce {
 
     @Override
     public String description() {
-        return "peer (one-shot, " + ranks.size() + " ranks" + (sameGpu() ? " on one GPU" : "") + ")";
+        return "peer (one-shot, " + ranks.size() + " ranks" + (gpus == 1 ? " on one GPU" : "") + ")";
     }
 
-    private boolean sameGpu() {
-        return ranks.stream().mapToInt(r -> r.backend().device().ordinal()).distinct().count() == 1;
-    }
-
-    /** Decode-sized; every rank takes the same form: counts agree and the ranks' buffers are laid out alike. */
-    private static boolean pushable(long src, long dst, long n) {
-        return n <= CudaBackend.ALL_REDUCE_SMALL && n % 2 == 0 && (src | dst) % 8 == 0;
+    /** No two ranks share a GPU. */
+    private boolean oneRankPerGpu() {
+        return gpus == ranks.size();
     }
 
     @Override
     MatvecGroup.Lone takeProducer(CudaDeviceOps me, long src, long dst, long n) {
-        return MATVEC_PUSH && pushable(src, dst, n) ? me.takeLoneMatvec(src, n) : null;
+        return MATVEC_PUSH && CudaBackend.pushable(src, dst, n) ? me.takeLoneMatvec(src, n) : null;
     }
 
     @Override
     void reduce(int rank, int key, CudaBackend gpu, long src, long dst, long n, MatvecGroup.Lone producer) {
-        if (pushable(src, dst, n)) {
+        // decode-sized: every rank takes the same form, since counts agree and the ranks' buffers are laid out alike
+        if (CudaBackend.pushable(src, dst, n)) {
             long counter = counter(rank);
             if (producer != null) ranks.get(rank).launchPushing(producer, pushTargets[rank].address());
             if (FUSE && gpu.queue().recording())  // launched with the norm after it (HeldLaunches), or alone
                 ranks.get(rank).hold(new HeldLaunches.Reduce(inboxAddresses, inboxAddresses[rank] + INBOX_BYTES, src, dst,
-                        counter, rank, (int) n, type, errorDevice, oneRankPerGpu, producer != null,
-                        producer != null && oneRankPerGpu && EARLY_GATHER));
+                        counter, rank, (int) n, type, errorDevice, oneRankPerGpu(), producer != null,
+                        producer != null && oneRankPerGpu() && EARLY_GATHER));
             else gpu.allReducePush(inboxAddresses, src, dst, counter, rank, (int) n, type, errorDevice);  // pushes (again)
             return;
         }

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,9 +12,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CudaPropertiesTest {
     private static final String PREFETCH = "splitscope.cuda.prefetchMb";
 
+    private static final String SWITCH = "splitscope.cuda.testSwitch";
+
     @AfterEach
     void clear() {
         System.clearProperty(PREFETCH);
+        System.clearProperty(SWITCH);
+    }
+
+    @Test
+    void aSwitchIsOnUnlessSetToFalse() {
+        assertTrue(CudaSwitch.on("testSwitch"), "unset");
+        System.setProperty(SWITCH, "true");
+        assertTrue(CudaSwitch.on("testSwitch"), "true");
+        System.setProperty(SWITCH, "false");
+        assertFalse(CudaSwitch.on("testSwitch"), "false");
     }
 
     @Test
