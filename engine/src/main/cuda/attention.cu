@@ -3,8 +3,8 @@
 // writes an unnormalised partial output plus (m, l); one query token with a head size of 64, 128 or 256 takes a
 // faster path (attn_split_token, split_fast). Pass 2 (attn_combine) merges the splits of each head. Token t sees
 // positions [0, pos[0] + t] (causal), so the same kernels serve a prompt batch. GQA: query head h reads kv head
-// h / (n_head / n_kv). Cache is f16 [ctx][n_kv * hd].
-#include "common.cuh"
+// h / (n_head / n_kv). Cache is f16 [ctx][n_kv * hd]. attn_split_token_rope also does rope_kv's work for its token.
+#include "rope.cuh"
 
 #define CHUNK 64
 #define SPLIT_THREADS (2 * CHUNK)
@@ -84,13 +84,77 @@ __device__ __forceinline__ void split_any(const float* qh, const u16* kp0, const
     if (threadIdx.x == 0) *ml = make_float2(m, l);
 }
 
+// The decode attention that ropes for itself (attn_split_token_rope) reads its token's q, k and v as the projections
+// wrote them (f32, not yet roped): the newest cache row is built from them rather than read, and one block per kv
+// head (writer) stores it into the cache for later steps. So no rope_kv launch stands between the projections and
+// the attention.
+struct Fresh {
+    const float *k, *v;   // this kv head's new key and value
+    int pos, n_rot, neox;
+    float log2_base;
+    const float* freq_factors;
+    bool writer;
+    u16 *krow, *vrow;     // the new row's place in the cache (this kv head)
+};
+
+struct __align__(16) FreshSmem {  // kh is read 16 bytes at a time
+    float2 cs[128];       // cos and sin of every rotating pair
+    float k[256];         // the new key before its rope
+    u16 kh[256];          // and after it, as cached
+};
+
+// Ropes the raw q in sm.q in place and, when the block holds the new row (has_new), the new key into fs.kh and the
+// value into vr: one dim per thread, so no thread walks a whole row. The writer also caches the row. The caller's
+// barrier publishes sm.q and fs.kh.
+template <int HD>
+__device__ __forceinline__ void rope_fresh(bool has_new, int n, const Fresh& fresh, FreshSmem& fs, SplitSmem& sm, uint4* vr) {
+    constexpr int G = HD / 8, P = SPLIT_THREADS / G, VP = CHUNK / P;
+    constexpr int PER = (HD + SPLIT_THREADS - 1) / SPLIT_THREADS;  // dims per thread
+    if (has_new) {
+        for (int d = threadIdx.x; d < HD; d += blockDim.x) fs.k[d] = fresh.k[d];
+        // the value needs no rope: straight from the projection into this thread's registers
+        int g = threadIdx.x % G, pg = threadIdx.x / G;
+#pragma unroll
+        for (int u = 0; u < VP; u++)
+            if (pg + u * P == n - 1) {
+                u32 w[4];
+#pragma unroll
+                for (int e = 0; e < 4; e++)
+                    w[e] = (u32) f2h(fresh.v[8 * g + 2 * e]) | ((u32) f2h(fresh.v[8 * g + 2 * e + 1]) << 16);
+                vr[u] = make_uint4(w[0], w[1], w[2], w[3]);
+                if (fresh.writer) *(uint4*) (fresh.vrow + 8 * g) = vr[u];
+            }
+    }
+    __syncthreads();  // the raw q and k are in shared memory
+    float qr[PER];
+#pragma unroll
+    for (int e = 0; e < PER; e++) {
+        int d = threadIdx.x + e * SPLIT_THREADS;
+        if (d >= HD) continue;
+        qr[e] = rope_dim(sm.q, d, fresh.n_rot, fresh.neox, fs.cs);
+        if (has_new) {
+            u16 h = f2h(rope_dim(fs.k, d, fresh.n_rot, fresh.neox, fs.cs));
+            fs.kh[d] = h;
+            if (fresh.writer) fresh.krow[d] = h;
+        }
+    }
+    __syncthreads();  // every thread has read the raw q
+#pragma unroll
+    for (int e = 0; e < PER; e++) {
+        int d = threadIdx.x + e * SPLIT_THREADS;
+        if (d < HD) sm.q[d] = qr[e];
+    }
+}
+
 // Head sizes 64, 128 and 256: every cache value the block needs is loaded into registers in one batch, so a chunk
 // costs about one memory latency rather than one per value row. Rows older than this step (all but the newest in
-// decoding) are loaded before waiting for the previous kernel, the KV write, which only writes this step's rows.
+// decoding) are loaded before waiting for the previous kernel, the KV write, which only writes this step's rows. With
+// ROPE the previous kernel is the projections, and the newest row comes from their output (rope_fresh).
 // Thread (i, half) scores key i over half of the dims; thread (g, pg) sums dims [8g, 8g + 8) over rows pg, pg + P, ...
-template <int HD>
+template <int HD, bool ROPE>
 __device__ __forceinline__ void split_fast(const float* qh, const u16* kp0, const u16* vp0, float* out, float2* ml,
-                                           int n, int older, int stride, float scale, SplitSmem& sm, float* sums) {
+                                           int n, int older, int stride, float scale, SplitSmem& sm, float* sums,
+                                           const Fresh& fresh, FreshSmem& fs) {
     constexpr int KP = HD / 16;              // 16-byte pieces of half a key
     constexpr int G = HD / 8;                // 8-dim groups of a value row
     constexpr int P = SPLIT_THREADS / G;     // position groups
@@ -111,10 +175,19 @@ __device__ __forceinline__ void split_fast(const float* qh, const u16* kp0, cons
     };
     int ready = older < n ? older : n;
     load_rows(0, ready);
+    if (ROPE) {  // the angles depend on the position alone, known before the projections end
+        for (int i = threadIdx.x; i < fresh.n_rot / 2; i += blockDim.x)
+            fs.cs[i] = rope_cos_sin((float) fresh.pos, i, fresh.n_rot, fresh.log2_base, fresh.freq_factors);
+        __syncthreads();
+    }
     pdl_enter();
-    load_rows(ready > 0 ? ready : 0, n);
+    if (!ROPE) load_rows(ready > 0 ? ready : 0, n);
     for (int d = threadIdx.x; d < HD; d += blockDim.x) sm.q[d] = qh[d];
+    if (ROPE) rope_fresh<HD>(ready < n, n, fresh, fs, sm, vr);
     __syncthreads();
+    if (ROPE && ready < n && i == n - 1)  // the new key, roped above
+#pragma unroll
+        for (int u = 0; u < KP; u++) kr[u] = *(const uint4*) (fs.kh + half * (HD / 2) + 8 * u);
     float dot = 0.f;
     if (i < n)
 #pragma unroll
@@ -186,12 +259,38 @@ extern "C" __global__ void __launch_bounds__(SPLIT_THREADS) attn_split_token(
         int n_head, int n_kv, int hd, float scale) {
     __shared__ SplitSmem sm;
     __shared__ float sums[SPLIT_THREADS * 8];  // split_fast's value sums per position group
+    __shared__ FreshSmem no_fresh;  // not used: the compiler drops it
     Split w = split_of(q, kc, vc, part, ml, pos, n_head, n_kv, hd);
     if (w.n <= 0) return;
-    if (hd == 128) split_fast<128>(w.q, w.k, w.v, w.out, w.ml, w.n, w.older, w.stride, scale, sm, sums);
-    else if (hd == 64) split_fast<64>(w.q, w.k, w.v, w.out, w.ml, w.n, w.older, w.stride, scale, sm, sums);
-    else if (hd == 256) split_fast<256>(w.q, w.k, w.v, w.out, w.ml, w.n, w.older, w.stride, scale, sm, sums);
+    Fresh none = {};
+    if (hd == 128) split_fast<128, false>(w.q, w.k, w.v, w.out, w.ml, w.n, w.older, w.stride, scale, sm, sums, none, no_fresh);
+    else if (hd == 64) split_fast<64, false>(w.q, w.k, w.v, w.out, w.ml, w.n, w.older, w.stride, scale, sm, sums, none, no_fresh);
+    else if (hd == 256) split_fast<256, false>(w.q, w.k, w.v, w.out, w.ml, w.n, w.older, w.stride, scale, sm, sums, none, no_fresh);
     else split_any(w.q, w.k, w.v, w.out, w.ml, w.n, hd, w.stride, scale, sm);
+}
+
+// attn_split_token for a query, key and value not yet roped or cached (k, v: this step's [n_kv * hd]); head sizes
+// 64, 128 and 256. Every block of the newest position's chunk ropes that row itself; one per kv head caches it.
+// The cache comes twice: kc / vc to read older rows (read-only loads), kw / vw (the same cache) to write this
+// step's row, which no block of this launch reads.
+extern "C" __global__ void __launch_bounds__(SPLIT_THREADS) attn_split_token_rope(
+        const float* __restrict__ q, const float* __restrict__ k, const float* __restrict__ v,
+        const u16* __restrict__ kc, const u16* __restrict__ vc, u16* kw, u16* vw,
+        float* __restrict__ part, float2* __restrict__ ml,
+        const int* __restrict__ pos, int n_head, int n_kv, int hd, float scale,
+        int n_rot, int neox, float base, const float* __restrict__ freq_factors) {
+    __shared__ SplitSmem sm;
+    __shared__ float sums[SPLIT_THREADS * 8];
+    __shared__ FreshSmem fs;
+    Split w = split_of(q, kc, vc, part, ml, pos, n_head, n_kv, hd);
+    if (w.n <= 0) return;
+    int kvh = blockIdx.x / (n_head / n_kv);
+    i64 row = (i64) pos[0] * w.stride + kvh * hd;
+    Fresh f = {k + kvh * hd, v + kvh * hd, pos[0], n_rot, neox, log2f(base), freq_factors,
+               blockIdx.x % (n_head / n_kv) == 0, kw + row, vw + row};
+    if (hd == 128) split_fast<128, true>(w.q, w.k, w.v, w.out, w.ml, w.n, w.older, w.stride, scale, sm, sums, f, fs);
+    else if (hd == 64) split_fast<64, true>(w.q, w.k, w.v, w.out, w.ml, w.n, w.older, w.stride, scale, sm, sums, f, fs);
+    else split_fast<256, true>(w.q, w.k, w.v, w.out, w.ml, w.n, w.older, w.stride, scale, sm, sums, f, fs);
 }
 
 // xq non-null: out's q8_1 form is written too (hd a multiple of 32 and blockDim.x == hd, so each warp holds one

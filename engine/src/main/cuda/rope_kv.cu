@@ -3,13 +3,13 @@
 // Only the first n_rot dims of a head rotate. freq_factors (llama3 rope_freqs) divide the angle when given.
 // Grid (n tokens, any number of blocks): every work item (a q pair, a k pair, a k tail value, a v value) belongs
 // to exactly one thread, which also stores what it computed into the cache, so no block waits for another.
-// Angles are computed in float, as llama.cpp does (theta = p * base^(-2i/n_rot), sincosf with full range reduction).
-#include "common.cuh"
+// The angles and the rotation are rope.cuh's.
+#include "rope.cuh"
 
-__device__ __forceinline__ void rotate_pair(float* v, int a, int b, float c, float s) {
+__device__ __forceinline__ void rotate_pair(float* v, int a, int b, float2 cs) {
     float x0 = v[a], x1 = v[b];
-    v[a] = x0 * c - x1 * s;
-    v[b] = x0 * s + x1 * c;
+    v[a] = rope_rotated(x0, x1, cs, false);
+    v[b] = rope_rotated(x0, x1, cs, true);
 }
 
 extern "C" __global__ void rope_kv(float* __restrict__ q, float* __restrict__ k, const float* __restrict__ v,
@@ -31,11 +31,8 @@ extern "C" __global__ void rope_kv(float* __restrict__ q, float* __restrict__ k,
         if (j < nq + nk) {
             bool isq = j < nq;
             int jj = isq ? j : j - nq, head = jj / half, i = jj % half;
-            float theta = p * exp2f(-2.f * i / n_rot * lb) / (freq_factors ? freq_factors[i] : 1.f);
-            float s, c;
-            sincosf(theta, &s, &c);
-            int a = head * hd + (neox ? i : 2 * i), b = head * hd + (neox ? i + half : 2 * i + 1);
-            rotate_pair(isq ? qt : kt, a, b, c, s);
+            int a = head * hd + rope_first(i, n_rot, neox), b = head * hd + rope_second(i, n_rot, neox);
+            rotate_pair(isq ? qt : kt, a, b, rope_cos_sin(p, i, n_rot, lb, freq_factors));
             if (!isq && kc) {
                 kc[row + a] = f2h(kt[a]);
                 kc[row + b] = f2h(kt[b]);

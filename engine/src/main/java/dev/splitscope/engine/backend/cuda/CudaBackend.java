@@ -388,6 +388,31 @@ public final class CudaBackend implements AutoCloseable {
         s.require(n, nHead, nSplit, hd);
         Kernel split = n == 1 ? Kernel.ATTN_SPLIT_TOKEN : Kernel.ATTN_SPLIT;  // few blocks: each as short as it can be
         kernels.launch(split, nHead, nSplit, n, 2 * ATTENTION_CHUNK, 1, q, kCache, vCache, s.part(), s.ml(), pos, nHead, nKv, hd, scale);
+        combineAttention(s, out, pos, n, nHead, hd, nSplit, xq);
+    }
+
+    /** True when {@link #attentionRoped} serves this head size. */
+    public static boolean ropesInAttention(int hd) {
+        return hd == 64 || hd == 128 || hd == 256;
+    }
+
+    /**
+     * {@link #attention} of one decode token whose q [nHead*hd], k and v [nKv*hd] come straight from the projections,
+     * neither roped nor cached: the split pass does {@link #ropeKv}'s work for the token (so one launch fewer stands
+     * between the projections and the attention), with the same bits. q and k stay as they were.
+     */
+    public void attentionRoped(long q, long k, long v, long kCache, long vCache, long out, long pos, AttentionScratch s,
+                               int nHead, int nKv, int hd, int nSplit, float scale, Q8Input xq,
+                               int nRot, boolean neox, float base, long freqFactors) {
+        if (!ropesInAttention(hd)) throw new IllegalArgumentException("the roping attention takes head dims 64, 128 or 256, got " + hd);
+        if (nRot > hd || nRot % 2 != 0) throw new IllegalArgumentException("rope dims " + nRot + " of a head of " + hd);
+        s.require(1, nHead, nSplit, hd);
+        kernels.launch(Kernel.ATTN_SPLIT_TOKEN_ROPE, nHead, nSplit, 1, 2 * ATTENTION_CHUNK, 1, q, k, v, kCache, vCache, kCache, vCache,
+                s.part(), s.ml(), pos, nHead, nKv, hd, scale, nRot, neox ? 1 : 0, base, freqFactors);
+        combineAttention(s, out, pos, 1, nHead, hd, nSplit, xq);
+    }
+
+    private void combineAttention(AttentionScratch s, long out, long pos, int n, int nHead, int hd, int nSplit, Q8Input xq) {
         int threads = Math.min(256, roundUpWarp(hd));
         if (xq == null) kernels.launch(Kernel.ATTN_COMBINE, nHead, n, 1, threads, 1, s.part(), s.ml(), out, pos, nHead, hd, nSplit);
         else kernels.launch(Kernel.ATTN_COMBINE_Q8, nHead, n, 1, threads, 1, s.part(), s.ml(), out, pos, nHead, hd, nSplit, xq.quants(), xq.scales());

@@ -32,6 +32,8 @@ public final class CudaDeviceOps implements DeviceOps {
     static final boolean GRAPHS = CudaSwitch.on("graphs");
     /** Q8_0/Q4_0 matvecs of one input launched together; -Dsplitscope.cuda.group=false launches each alone. */
     static final boolean GROUP = CudaSwitch.on("group");
+    /** A decode token's attention ropes q and k itself (no rope_kv launch); -Dsplitscope.cuda.ropeInAttention=false. */
+    static final boolean ROPE_IN_ATTENTION = CudaSwitch.on("ropeInAttention");
 
     private final CudaBackend gpu;
     private final String name;
@@ -499,19 +501,26 @@ public final class CudaDeviceOps implements DeviceOps {
         setPos(pos0);
         HeldLaunches.Rope r = held.takeRopes(a(q).address(), nHead, a(k).address(), nKv, headDim);
         begin(tokens);  // runs any rope not taken
-        if (r != null) {  // rotate q and k and write the cache in one launch
+        boolean ropeInAttention = r != null && tokens == 1 && ROPE_IN_ATTENTION && CudaBackend.ropesInAttention(headDim);
+        if (r == null) {  // no rope to take in: the launch only writes the cache
+            gpu.ropeKv(0L, a(k).address(), a(v).address(), cache.k(layer), cache.v(layer), stepInputs.address(), tokens, 0, nKv, headDim, 0, false, 1f, 0L);
+        } else if (!ropeInAttention) {  // rotate q and k and write the cache in one launch
             gpu.ropeKv(a(q).address(), a(k).address(), a(v).address(), cache.k(layer), cache.v(layer), stepInputs.address(), tokens,
                     nHead, nKv, headDim, r.ropeDim(), r.neox(), r.theta(), r.factors());
-        } else {
-            gpu.ropeKv(0L, a(k).address(), a(v).address(), cache.k(layer), cache.v(layer), stepInputs.address(), tokens, 0, nKv, headDim, 0, false, 1f, 0L);
         }
         // decode uses a fixed split count (extra splits exit at once) so that every step has the same graph
         int splits = CudaBackend.attentionSplits(tokens == 1 ? cache.cells() : pos0 + tokens);
         // the output projection reads out quantized: the combine pass writes that form too
         Q8Input q8 = headDim % 32 == 0 && tokens < GEMM_MIN_TOKENS ? scratch.q8((long) tokens * q.width()) : null;
         wrote(out);
-        gpu.attention(a(q).address(), cache.k(layer), cache.v(layer), a(out).address(), stepInputs.address(),
-                scratch.attention(tokens, nHead, splits, headDim), tokens, nHead, nKv, headDim, splits, (float) (1 / Math.sqrt(headDim)), q8);
+        AttentionScratch s = scratch.attention(tokens, nHead, splits, headDim);
+        float scale = (float) (1 / Math.sqrt(headDim));
+        if (ropeInAttention)
+            gpu.attentionRoped(a(q).address(), a(k).address(), a(v).address(), cache.k(layer), cache.v(layer), a(out).address(),
+                    stepInputs.address(), s, nHead, nKv, headDim, splits, scale, q8, r.ropeDim(), r.neox(), r.theta(), r.factors());
+        else
+            gpu.attention(a(q).address(), cache.k(layer), cache.v(layer), a(out).address(), stepInputs.address(), s, tokens, nHead,
+                    nKv, headDim, splits, scale, q8);
         if (q8 != null) producedQ8(out, tokens, q8);
     }
 

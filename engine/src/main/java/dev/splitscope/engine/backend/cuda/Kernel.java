@@ -39,6 +39,7 @@ enum Kernel {
     ROPE_KV("rope_kv", "rope_kv"),
     ATTN_SPLIT("attention", "attn_split"),
     ATTN_SPLIT_TOKEN("attention", "attn_split_token"),
+    ATTN_SPLIT_TOKEN_ROPE("attention", "attn_split_token_rope"),
     ATTN_COMBINE("attention", "attn_combine"),
     ATTN_COMBINE_Q8("attention", "attn_combine_q8"),
     SOFTMAX("softmax", "softmax"),

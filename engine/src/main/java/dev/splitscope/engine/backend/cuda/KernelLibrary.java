@@ -26,7 +26,7 @@ import static jcuda.driver.JCudaDriver.cuModuleLoadData;
  */
 final class KernelLibrary {
     static final String RESOURCE_DIR = "/dev/splitscope/engine/backend/cuda/kernels/";
-    private static final String[] HEADERS = {"common.cuh", "dequant.cuh", "pairs.cuh"};
+    static final String[] HEADERS = {"common.cuh", "dequant.cuh", "pairs.cuh", "rope.cuh"};
 
     private final CudaDevice device;
     private final Map<String, CUmodule> modules = new HashMap<>();

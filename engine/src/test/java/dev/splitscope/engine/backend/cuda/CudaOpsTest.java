@@ -222,6 +222,45 @@ class CudaOpsTest {
         }
     }
 
+    /**
+     * A decode token's attention that ropes q and k and writes the cache itself gives rope_kv + attn_split_token's bits:
+     * the output, its q8_1 form and the new cache row. Adjacent and neox pairs, a partial rope with llama3's freq
+     * factors, head sizes 64 to 256, the newest position first, last and mid-way in its chunk.
+     */
+    @ParameterizedTest
+    @CsvSource({"128, 128, false, false, 700", "128, 128, true, false, 700", "64, 64, false, false, 0", "64, 32, true, true, 63",
+                "128, 64, false, true, 64", "256, 256, false, false, 130", "128, 128, false, true, 1"})
+    void ropingAttentionEqualsRopeKvThenAttention(int hd, int nRot, boolean neox, boolean factors, int pos0) {
+        int nHead = 8, nKv = 2, ctx = pos0 + 70, splits = CudaBackend.attentionSplits(ctx);
+        float scale = (float) (1 / Math.sqrt(hd)), base = 500000f;
+        float[] q = random(r, nHead * hd, 1f), k = random(r, nKv * hd, 1f), v = random(r, nKv * hd, 1f);
+        float[] ff = new float[nRot / 2];
+        for (int i = 0; i < ff.length; i++) ff[i] = 1f + i % 7;
+        short[] cache = new short[ctx * nKv * hd];
+        for (int i = 0; i < pos0 * nKv * hd; i++) cache[i] = Fp16.fromFloat((float) r.nextGaussian());
+        int n = nHead * hd, rowOff = pos0 * nKv * hd;
+        try (DeviceBuffer pos = DeviceBuffer.of(new int[] {pos0}); DeviceBuffer f = DeviceBuffer.of(ff);
+             AttentionScratch s = AttentionScratch.allocate(1, nHead, splits, hd);
+             DeviceBuffer q1 = DeviceBuffer.of(q); DeviceBuffer k1 = DeviceBuffer.of(k); DeviceBuffer v1 = DeviceBuffer.of(v);
+             DeviceBuffer kc1 = DeviceBuffer.of(packHalves(cache)); DeviceBuffer vc1 = DeviceBuffer.of(packHalves(cache));
+             DeviceBuffer out1 = DeviceBuffer.allocate(4L * n); Q8Input x1 = Q8Input.allocate(n);
+             DeviceBuffer q2 = DeviceBuffer.of(q); DeviceBuffer k2 = DeviceBuffer.of(k); DeviceBuffer v2 = DeviceBuffer.of(v);
+             DeviceBuffer kc2 = DeviceBuffer.of(packHalves(cache)); DeviceBuffer vc2 = DeviceBuffer.of(packHalves(cache));
+             DeviceBuffer out2 = DeviceBuffer.allocate(4L * n); Q8Input x2 = Q8Input.allocate(n)) {
+            long factorsAt = factors ? f.address() : 0L;
+            gpu.ropeKv(q1.address(), k1.address(), v1.address(), kc1.address(), vc1.address(), pos.address(), 1, nHead, nKv, hd, nRot, neox, base, factorsAt);
+            gpu.attention(q1.address(), kc1.address(), vc1.address(), out1.address(), pos.address(), s, 1, nHead, nKv, hd, splits, scale, x1);
+            gpu.attentionRoped(q2.address(), k2.address(), v2.address(), kc2.address(), vc2.address(), out2.address(), pos.address(), s,
+                    nHead, nKv, hd, splits, scale, x2, nRot, neox, base, factorsAt);
+            String what = "hd=" + hd + " nRot=" + nRot + " neox=" + neox + " pos0=" + pos0 + ": ";
+            assertArrayEquals(out1.downloadFloats(0, n), out2.downloadFloats(0, n), what + "output");
+            assertArrayEquals(x1.quants().downloadInts(0, n / 4), x2.quants().downloadInts(0, n / 4), what + "output quants");
+            assertArrayEquals(kc1.downloadInts(2L * rowOff, nKv * hd / 2), kc2.downloadInts(2L * rowOff, nKv * hd / 2), what + "cached key");
+            assertArrayEquals(vc1.downloadInts(2L * rowOff, nKv * hd / 2), vc2.downloadInts(2L * rowOff, nKv * hd / 2), what + "cached value");
+            assertArrayEquals(q, q2.downloadFloats(0, n), what + "q stays as the projection wrote it");
+        }
+    }
+
     static int[] packHalves(short[] h) {
         int[] out = new int[(h.length + 1) / 2];
         for (int i = 0; i < h.length; i++) out[i / 2] |= (h[i] & 0xffff) << (16 * (i % 2));

@@ -23,7 +23,7 @@ class NvrtcCompileTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"matvec_q4_k", "attention", "get_rows"})
+    @ValueSource(strings = {"matvec_q4_k", "attention", "get_rows", "rope_kv"})
     void sourcesCompileToCubin(String module) throws IOException {
         Nvrtc nvrtc;
         try {
@@ -33,8 +33,7 @@ class NvrtcCompileTest {
             return;
         }
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("common.cuh", text("common.cuh"));
-        headers.put("dequant.cuh", text("dequant.cuh"));
+        for (String h : KernelLibrary.HEADERS) headers.put(h, text(h));
         byte[] cubin = nvrtc.compileCubin(module + ".cu", text(module + ".cu"), headers, 90);
         assertTrue(cubin.length > 1000 && cubin[0] == 0x7f && cubin[1] == 'E', module + ": not an ELF cubin (" + cubin.length + " bytes)");
     }
