@@ -3,8 +3,11 @@ package dev.splitscope.engine.backend.cuda;
 import dev.splitscope.engine.quant.QuantType;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 
 import static jcuda.driver.JCudaDriver.cuFuncGetAttribute;
 import static jcuda.driver.JCudaDriver.cuOccupancyMaxActiveBlocksPerMultiprocessor;
@@ -32,6 +35,7 @@ public final class CudaBackend implements AutoCloseable {
     private Cublas cublas;
     private int forcedWarpsPerRow;
     private MatvecVariant forcedVariant;  // null: the measured default per type
+    private final Set<DeviceWeight> behindEarlyReduction = Collections.newSetFromMap(new IdentityHashMap<>());
     /**
      * Weight bytes the first blocks of a decode matvec prefetch into L2 while the kernel before it still runs
      * (prefetch_group in common.cuh): -Dsplitscope.cuda.prefetchMb, 4 by default (measured best), 0 turns it off.
@@ -324,7 +328,16 @@ public final class CudaBackend implements AutoCloseable {
 
     /** The decode kernels that run W's matvecs. */
     MatvecVariant variant(DeviceWeight w) {
-        return forcedVariant != null ? forcedVariant : MatvecVariant.defaultFor(w.type(), w.cols());
+        if (forcedVariant != null) return forcedVariant;
+        return behindEarlyReduction.contains(w) ? MatvecVariant.afterEarlyReduction(w.type(), w.cols()) : MatvecVariant.defaultFor(w.type(), w.cols());
+    }
+
+    /**
+     * Notes that W's matvecs read the output of a reduction that lets them launch while it waits for the peers
+     * (MatvecVariant.afterEarlyReduction). Always the same weights for a model, so every launch of W agrees.
+     */
+    void readsEarlyReduction(DeviceWeight w) {
+        behindEarlyReduction.add(w);
     }
 
     /** Which matvec variants run, in words. */

@@ -58,6 +58,8 @@ public final class CudaDeviceOps implements DeviceOps {
     private long q8Source = -1;
     private int q8Tokens;
     private Q8Input q8Buffer;
+    /** q8Buffer was written by a reduction that lets the next kernel launch while it waits for the peers. */
+    private boolean q8FromEarlyReduction;
 
     CudaDeviceOps(CudaBackend gpu, String name) {
         this.gpu = gpu;
@@ -395,6 +397,7 @@ public final class CudaDeviceOps implements DeviceOps {
             } else if (sum != null) gpu.addRmsNormQ8(sum.a(), sum.b(), sum.out(), wv, a(out).address(), q, tokens, group, eps);
             else gpu.rmsNormQ8(a(x).address(), wv, a(out).address(), q, tokens, group, eps);
             producedQ8(out, tokens, q);
+            q8FromEarlyReduction = reduce != null && reduce.releaseEarly();
         } else {
             gpu.rmsNorm(a(x).address(), wv, a(out).address(), tokens * x.width() / group, group, eps);
         }
@@ -424,6 +427,7 @@ public final class CudaDeviceOps implements DeviceOps {
         }
         if (GROUP && !group.accepts(m, a(x).address(), tokens)) group.flush();  // before q8 is overwritten
         Q8Input q = CudaBackend.needsQ8(m) ? quantized(a(x), tokens) : null;
+        if (q != null && q == q8Buffer && q8FromEarlyReduction) gpu.readsEarlyReduction(m);
         if (GROUP && CudaBackend.groupable(m, m)) group.add(m, a(x).address(), q, a(out).address(), tokens);
         else gpu.matvec(m, a(x).address(), q, a(out).address(), tokens, false);
     }
@@ -442,6 +446,7 @@ public final class CudaDeviceOps implements DeviceOps {
         q8Source = a(out).address();
         q8Tokens = tokens;
         q8Buffer = q;
+        q8FromEarlyReduction = false;
     }
 
     /** Every op that writes an activation calls this, so a stale quantization is never reused. */

@@ -23,8 +23,11 @@ enum MatvecVariant {
     R4P(4, Kernel.MATVEC_Q4_0_R4P, Kernel.MATVEC_Q8_0_R4P),
     S4P(4, Kernel.MATVEC_Q4_0_S4P, Kernel.MATVEC_Q8_0_S4P);
 
-    /** Q4_0 matrices up to this many columns (llama3-8b's q, k, v, o, gate and up) run r4p, wider ones r2u2. */
-    static final int Q4_0_NARROW_COLS = 4096;
+    /**
+     * Q4_0 matrices up to this many columns (llama3-8b's q, k, v, o, gate and up) run r4p, wider ones r2u2;
+     * -Dsplitscope.cuda.r4pCols=N moves the line (to measure it).
+     */
+    static final int Q4_0_NARROW_COLS = Integer.getInteger("splitscope.cuda.r4pCols", 4096);
 
     /**
      * Used when the property is not set: the fastest measured by CudaBench on an H200 (BENCHMARKS.md). Q8_0: r4p
@@ -37,9 +40,23 @@ enum MatvecVariant {
         return cols <= Q4_0_NARROW_COLS ? R4P : R2U2;
     }
 
+    /**
+     * The default for a matvec launched behind a reduction that lets it start while the peers' rows arrive (a rank
+     * of its own GPU): r4p at any width, as it loads its first weights in that window. 70B Q4_0 over two H200s
+     * (q, k, v, gate, up and the head, 8192 columns): 152.5 and 152.2 tok/s against 148.9 and 148.7 with r2u2; on one
+     * GPU the same matrices lose with r4p (87.9 against 89.2 tok/s), their window being a short norm.
+     */
+    static MatvecVariant afterEarlyReduction(QuantType t, int cols) {
+        return t == QuantType.Q4_0 && R4P_AFTER_REDUCTION ? R4P : defaultFor(t, cols);
+    }
+
+    /** -Dsplitscope.cuda.r4pAfterReduction=false keeps the width rule behind reductions too (to measure it). */
+    private static final boolean R4P_AFTER_REDUCTION = CudaSwitch.on("r4pAfterReduction");
+
     /** The defaults in words. */
     static String describeDefaults() {
-        return "Q4_0 r4p up to " + Q4_0_NARROW_COLS + " columns, r2u2 wider; Q8_0 r4p";
+        return "Q4_0 r4p up to " + Q4_0_NARROW_COLS + " columns, r2u2 wider" + (R4P_AFTER_REDUCTION ? " (r4p behind a two-GPU reduction)" : "")
+                + "; Q8_0 r4p";
     }
 
     final int rowsPerWarp;

@@ -1,5 +1,6 @@
 package dev.splitscope.engine.backend.cuda;
 
+import dev.splitscope.engine.quant.QuantType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +28,15 @@ class CudaPropertiesTest {
         assertTrue(CudaSwitch.on("testSwitch"), "true");
         System.setProperty(SWITCH, "false");
         assertFalse(CudaSwitch.on("testSwitch"), "false");
+    }
+
+    @Test
+    void q4MatvecsRunR4pWhenNarrowOrBehindAReductionThatReleasesEarly() {
+        assertEquals(MatvecVariant.R4P, MatvecVariant.defaultFor(QuantType.Q4_0, 4096));
+        assertEquals(MatvecVariant.R2U2, MatvecVariant.defaultFor(QuantType.Q4_0, 8192));
+        assertEquals(MatvecVariant.R4P, MatvecVariant.afterEarlyReduction(QuantType.Q4_0, 8192));
+        assertEquals(MatvecVariant.R4P, MatvecVariant.afterEarlyReduction(QuantType.Q8_0, 14336));
+        assertEquals(MatvecVariant.R4P, MatvecVariant.defaultFor(QuantType.Q8_0, 14336));
     }
 
     @Test
