@@ -35,6 +35,7 @@ public final class CudaBackend implements AutoCloseable {
     private Cublas cublas;
     private int forcedWarpsPerRow;
     private MatvecVariant forcedVariant;  // null: the measured default per type
+    private int q4NarrowCols = MatvecVariant.Q4_0_NARROW_COLS;
     private final Set<DeviceWeight> behindEarlyReduction = Collections.newSetFromMap(new IdentityHashMap<>());
     /**
      * Weight bytes the first blocks of a decode matvec prefetch into L2 while the kernel before it still runs
@@ -85,10 +86,12 @@ public final class CudaBackend implements AutoCloseable {
     /** Opens GPU {@code ordinal} and loads every kernel; {@link CudaUnavailableException} says why it cannot. */
     public static CudaBackend open(int ordinal) {
         MatvecVariant forced = MatvecVariant.fromProperty();  // a bad -Dsplitscope.cuda.matvec fails before the GPU opens
+        int narrowCols = MatvecVariant.narrowColsFromProperty();
         long prefetch = prefetchBytesFromProperty();
         CudaDevice d = CudaDevice.open(ordinal);
         CudaBackend b = new CudaBackend(d);
         b.forcedVariant = forced;
+        b.q4NarrowCols = narrowCols;
         b.prefetchBytes = prefetch;
         try {
             b.kernels.loadAll();
@@ -329,7 +332,8 @@ public final class CudaBackend implements AutoCloseable {
     /** The decode kernels that run W's matvecs. */
     MatvecVariant variant(DeviceWeight w) {
         if (forcedVariant != null) return forcedVariant;
-        return behindEarlyReduction.contains(w) ? MatvecVariant.afterEarlyReduction(w.type(), w.cols()) : MatvecVariant.defaultFor(w.type(), w.cols());
+        return behindEarlyReduction.contains(w) ? MatvecVariant.afterEarlyReduction(w.type(), w.cols(), q4NarrowCols)
+                : MatvecVariant.defaultFor(w.type(), w.cols(), q4NarrowCols);
     }
 
     /**
@@ -342,7 +346,7 @@ public final class CudaBackend implements AutoCloseable {
 
     /** Which matvec variants run, in words. */
     String matvecChoice() {
-        return forcedVariant != null ? "forced " + forcedVariant.name().toLowerCase(java.util.Locale.ROOT) : MatvecVariant.describeDefaults();
+        return forcedVariant != null ? "forced " + forcedVariant.name().toLowerCase(java.util.Locale.ROOT) : MatvecVariant.describeDefaults(q4NarrowCols);
     }
 
     /** Forces the warps per row of every matvec (0: automatic). */

@@ -8,10 +8,10 @@ import java.util.function.IntConsumer;
  * Element-wise launches held back for one op, so that the op after can absorb them. A decode layer is about 14
  * launches, and at 8B each small one costs more than its work. The rms_norm that reads a residual add's sum absorbs
  * the add (add_rms_norm_q8). The attention's KV write absorbs the q and k ropes: rope_kv rotates both and stores k
- * and v in one launch, and a decode token's attention does even that itself (attn_split_token_rope). Inside a decode graph a tensor-parallel layer's pushed all-reduce waits as well: the residual
- * add that reads its sum joins it, and the rms_norm after both runs all three as one launch (ar_add_rms_norm_q8); the
- * timing marks that came after the reduction are recorded after that launch. Any other op runs what is held first, in
- * the order it came.
+ * and v in one launch, and a decode token's attention does even that itself (attn_split_token_rope). Inside a decode
+ * graph a tensor-parallel layer's pushed all-reduce waits as well: the residual add that reads its sum joins it, and
+ * the rms_norm after both runs all three as one launch (ar_add_rms_norm_q8); the timing marks that came after the
+ * reduction are recorded after that launch. Any other op runs what is held first, in the order it came.
  */
 final class HeldLaunches {
     /** out = a + b over n values. */

@@ -23,11 +23,21 @@ enum MatvecVariant {
     R4P(4, Kernel.MATVEC_Q4_0_R4P, Kernel.MATVEC_Q8_0_R4P),
     S4P(4, Kernel.MATVEC_Q4_0_S4P, Kernel.MATVEC_Q8_0_S4P);
 
-    /**
-     * Q4_0 matrices up to this many columns (llama3-8b's q, k, v, o, gate and up) run r4p, wider ones r2u2;
-     * -Dsplitscope.cuda.r4pCols=N moves the line (to measure it).
-     */
-    static final int Q4_0_NARROW_COLS = Integer.getInteger("splitscope.cuda.r4pCols", 4096);
+    /** Q4_0 matrices up to this many columns (llama3-8b's q, k, v, o, gate and up) run r4p, wider ones r2u2. */
+    static final int Q4_0_NARROW_COLS = 4096;
+
+    /** {@link #Q4_0_NARROW_COLS}, or the line -Dsplitscope.cuda.r4pCols=N moves it to (to measure where it pays). */
+    static int narrowColsFromProperty() {
+        String v = System.getProperty("splitscope.cuda.r4pCols");
+        if (v == null) return Q4_0_NARROW_COLS;
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= 0) return n;
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("-Dsplitscope.cuda.r4pCols=" + v + ": not a number of columns (0 or more)");
+    }
 
     /**
      * Used when the property is not set: the fastest measured by CudaBench on an H200 (BENCHMARKS.md). Q8_0: r4p
@@ -36,8 +46,13 @@ enum MatvecVariant {
      * 8192 columns and wider, 82.6 % against 78.7 %).
      */
     static MatvecVariant defaultFor(QuantType t, int cols) {
+        return defaultFor(t, cols, Q4_0_NARROW_COLS);
+    }
+
+    /** {@link #defaultFor(QuantType, int)} with Q4_0's r4p line at narrowCols. */
+    static MatvecVariant defaultFor(QuantType t, int cols, int narrowCols) {
         if (t == QuantType.Q8_0) return R4P;
-        return cols <= Q4_0_NARROW_COLS ? R4P : R2U2;
+        return cols <= narrowCols ? R4P : R2U2;
     }
 
     /**
@@ -46,16 +61,16 @@ enum MatvecVariant {
      * (q, k, v, gate, up and the head, 8192 columns): 152.5 and 152.2 tok/s against 148.9 and 148.7 with r2u2; on one
      * GPU the same matrices lose with r4p (87.9 against 89.2 tok/s), their window being a short norm.
      */
-    static MatvecVariant afterEarlyReduction(QuantType t, int cols) {
-        return t == QuantType.Q4_0 && R4P_AFTER_REDUCTION ? R4P : defaultFor(t, cols);
+    static MatvecVariant afterEarlyReduction(QuantType t, int cols, int narrowCols) {
+        return t == QuantType.Q4_0 && R4P_AFTER_REDUCTION ? R4P : defaultFor(t, cols, narrowCols);
     }
 
     /** -Dsplitscope.cuda.r4pAfterReduction=false keeps the width rule behind reductions too (to measure it). */
     private static final boolean R4P_AFTER_REDUCTION = CudaSwitch.on("r4pAfterReduction");
 
     /** The defaults in words. */
-    static String describeDefaults() {
-        return "Q4_0 r4p up to " + Q4_0_NARROW_COLS + " columns, r2u2 wider" + (R4P_AFTER_REDUCTION ? " (r4p behind a two-GPU reduction)" : "")
+    static String describeDefaults(int narrowCols) {
+        return "Q4_0 r4p up to " + narrowCols + " columns, r2u2 wider" + (R4P_AFTER_REDUCTION ? " (r4p behind a two-GPU reduction)" : "")
                 + "; Q8_0 r4p";
     }
 

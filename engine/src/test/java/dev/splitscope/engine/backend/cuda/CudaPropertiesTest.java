@@ -14,11 +14,13 @@ class CudaPropertiesTest {
     private static final String PREFETCH = "splitscope.cuda.prefetchMb";
 
     private static final String SWITCH = "splitscope.cuda.testSwitch";
+    private static final String R4P_COLS = "splitscope.cuda.r4pCols";
 
     @AfterEach
     void clear() {
         System.clearProperty(PREFETCH);
         System.clearProperty(SWITCH);
+        System.clearProperty(R4P_COLS);
     }
 
     @Test
@@ -34,9 +36,22 @@ class CudaPropertiesTest {
     void q4MatvecsRunR4pWhenNarrowOrBehindAReductionThatReleasesEarly() {
         assertEquals(MatvecVariant.R4P, MatvecVariant.defaultFor(QuantType.Q4_0, 4096));
         assertEquals(MatvecVariant.R2U2, MatvecVariant.defaultFor(QuantType.Q4_0, 8192));
-        assertEquals(MatvecVariant.R4P, MatvecVariant.afterEarlyReduction(QuantType.Q4_0, 8192));
-        assertEquals(MatvecVariant.R4P, MatvecVariant.afterEarlyReduction(QuantType.Q8_0, 14336));
+        assertEquals(MatvecVariant.R4P, MatvecVariant.afterEarlyReduction(QuantType.Q4_0, 8192, 4096));
+        assertEquals(MatvecVariant.R4P, MatvecVariant.afterEarlyReduction(QuantType.Q8_0, 14336, 4096));
         assertEquals(MatvecVariant.R4P, MatvecVariant.defaultFor(QuantType.Q8_0, 14336));
+        assertEquals(MatvecVariant.R4P, MatvecVariant.defaultFor(QuantType.Q4_0, 8192, 8192));
+    }
+
+    @Test
+    void theR4pLineIs4096ColumnsUnlessSetAndABadOneSaysWhy() {
+        assertEquals(4096, MatvecVariant.narrowColsFromProperty());
+        System.setProperty(R4P_COLS, " 8192 ");
+        assertEquals(8192, MatvecVariant.narrowColsFromProperty());
+        for (String bad : new String[] {"wide", "-1", "8192.5"}) {
+            System.setProperty(R4P_COLS, bad);
+            var e = assertThrows(IllegalArgumentException.class, MatvecVariant::narrowColsFromProperty, bad);
+            assertTrue(e.getMessage().contains("-Dsplitscope.cuda.r4pCols=" + bad + ": not a number of columns"), e.getMessage());
+        }
     }
 
     @Test
