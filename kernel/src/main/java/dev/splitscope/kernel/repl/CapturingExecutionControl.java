@@ -80,6 +80,10 @@ final class CapturingExecutionControl extends LocalExecutionControl {
         inCell = true;
     }
 
+    boolean inCell() {
+        return inCell;
+    }
+
     /** The Java cell ended: later snippets (magics' bindings) always run. */
     void endCell() {
         inCell = false;

@@ -63,6 +63,7 @@ public final class JavaRepl implements AutoCloseable {
     /** Runs a cell's Java code; returns the value of its last expression, if it has one. */
     public Optional<ReplValue> eval(String code, int firstLine) throws CellException {
         CapturingExecutionControl control = provider.control();
+        stopRequested = false;  // before the cell begins: a stop from then on must not be forgotten
         if (control != null) control.beginCell();
         try {
             return evalCell(code, firstLine);
@@ -73,7 +74,6 @@ public final class JavaRepl implements AutoCloseable {
 
     private Optional<ReplValue> evalCell(String code, int firstLine) throws CellException {
         pieces.clear();
-        stopRequested = false;
         ReplValue last = null;
         CellSource src = new CellSource(code, firstLine);
         SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
@@ -180,6 +180,12 @@ public final class JavaRepl implements AutoCloseable {
     /** Full stack traces and compiler messages in errors (debug mode), or the short readable form (default). */
     public void setFullTraces(boolean on) {
         fullTraces = on;
+    }
+
+    /** True from the moment a Java cell begins (stops apply to it from then on) until it ends. */
+    boolean cellRunning() {
+        CapturingExecutionControl control = provider.control();
+        return control != null && control.inCell();
     }
 
     /** Stops the running snippet (busy loops included) from another thread. */
