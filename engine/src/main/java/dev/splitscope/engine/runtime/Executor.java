@@ -202,6 +202,11 @@ public final class Executor implements AutoCloseable {
         return splits.getLast().end() == Split.End.CONCAT && layout.tensorParallel();
     }
 
+    /** Where a device's slice of the logits is, when {@link #vocabSliced}: the input of the concat after the last split. */
+    private int vocabSliceNode(Split last) {
+        return graph.node(last.lastNode() + 1).inputs()[0];
+    }
+
     /** Every device picks the winner of the step just queued and makes it its next step's token. */
     private void queueChained() {
         if (devices.length == 1) {
@@ -209,7 +214,7 @@ public final class Executor implements AutoCloseable {
             dev.ops.queueChained(dev.act(splits.getLast().lastNode()));
             return;
         }
-        int slice = graph.node(splits.getLast().lastNode() + 1).inputs()[0];
+        int slice = vocabSliceNode(splits.getLast());
         onEveryDeviceHere(d -> devices[d].ops.queueChained(devices[d].act(slice), devices[d].ranges.vocab().start(),
                 graph.spec().nVocab(), collective, d));
     }
@@ -387,7 +392,7 @@ public final class Executor implements AutoCloseable {
     /** Finds the largest logit over the devices' vocabulary slices; returns the bytes that crossed to the host. */
     private long pickGreedy(Split last) {
         boolean sliced = vocabSliced();
-        int node = sliced ? graph.node(last.lastNode() + 1).inputs()[0] : last.lastNode();
+        int node = sliced ? vocabSliceNode(last) : last.lastNode();
         float best = Float.NEGATIVE_INFINITY;
         int id = Integer.MAX_VALUE;
         for (DeviceRun d : sliced ? java.util.Arrays.asList(devices) : List.of(devices[last.device()])) {

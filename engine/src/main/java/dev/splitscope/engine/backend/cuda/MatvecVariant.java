@@ -43,13 +43,9 @@ enum MatvecVariant {
      * Used when the property is not set: the fastest measured by CudaBench on an H200 (BENCHMARKS.md). Q8_0: r4p
      * (71.5 % of the roofline for the 8B chain, base 53.5 %). Q4_0 by width: 4096 columns r4p (8B gate+up 73.7 % of
      * copy bandwidth against r2u2's 69.3 %), wider r2u2 (8B's 14336-column down 73.2 % against 69.4 %, the 70B chain,
-     * 8192 columns and wider, 82.6 % against 78.7 %).
+     * 8192 columns and wider, 82.6 % against 78.7 %). narrowCols: {@link #Q4_0_NARROW_COLS}, or what
+     * -Dsplitscope.cuda.r4pCols says.
      */
-    static MatvecVariant defaultFor(QuantType t, int cols) {
-        return defaultFor(t, cols, Q4_0_NARROW_COLS);
-    }
-
-    /** {@link #defaultFor(QuantType, int)} with Q4_0's r4p line at narrowCols. */
     static MatvecVariant defaultFor(QuantType t, int cols, int narrowCols) {
         if (t == QuantType.Q8_0) return R4P;
         return cols <= narrowCols ? R4P : R2U2;
@@ -70,7 +66,7 @@ enum MatvecVariant {
 
     /** The defaults in words. */
     static String describeDefaults(int narrowCols) {
-        return "Q4_0 r4p up to " + narrowCols + " columns, r2u2 wider" + (R4P_AFTER_REDUCTION ? " (r4p behind a two-GPU reduction)" : "")
+        return "Q4_0 r4p up to " + narrowCols + " columns, r2u2 wider" + (R4P_AFTER_REDUCTION ? " (r4p behind a reduction across GPUs)" : "")
                 + "; Q8_0 r4p";
     }
 

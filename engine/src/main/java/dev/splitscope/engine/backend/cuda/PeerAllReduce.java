@@ -70,8 +70,8 @@ final class PeerAllReduce extends DeviceAllReduce {
     private final Pointer errorHost = new Pointer();
     private final long errorDevice;
     private final Map<Integer, Point> points = new ConcurrentHashMap<>();
-    /** How many GPUs the ranks are on: as many as ranks, and a fused reduction may let the next kernel launch while it waits. */
-    private final long gpus;
+    /** How many GPUs the ranks are on (fewer than ranks when logical devices share one). */
+    private final int gpus;
 
     /** The partials' addresses of one reduction point, filled in by each rank on first use. */
     private static final class Point {
@@ -88,7 +88,7 @@ final class PeerAllReduce extends DeviceAllReduce {
     PeerAllReduce(List<CudaDeviceOps> ranks, int type) {
         super(ranks);
         this.type = type;
-        this.gpus = ranks.stream().mapToInt(r -> r.backend().device().ordinal()).distinct().count();
+        this.gpus = (int) ranks.stream().mapToInt(r -> r.backend().device().ordinal()).distinct().count();
         for (CudaDeviceOps a : ranks)
             for (CudaDeviceOps b : ranks) a.backend().device().enablePeerAccess(b.backend().device());
         mailboxes = new DeviceBuffer[ranks.size()];

@@ -34,11 +34,11 @@ class CudaPropertiesTest {
 
     @Test
     void q4MatvecsRunR4pWhenNarrowOrBehindAReductionThatReleasesEarly() {
-        assertEquals(MatvecVariant.R4P, MatvecVariant.defaultFor(QuantType.Q4_0, 4096));
-        assertEquals(MatvecVariant.R2U2, MatvecVariant.defaultFor(QuantType.Q4_0, 8192));
+        assertEquals(MatvecVariant.R4P, MatvecVariant.defaultFor(QuantType.Q4_0, 4096, MatvecVariant.Q4_0_NARROW_COLS));
+        assertEquals(MatvecVariant.R2U2, MatvecVariant.defaultFor(QuantType.Q4_0, 8192, MatvecVariant.Q4_0_NARROW_COLS));
         assertEquals(MatvecVariant.R4P, MatvecVariant.afterEarlyReduction(QuantType.Q4_0, 8192, 4096));
         assertEquals(MatvecVariant.R4P, MatvecVariant.afterEarlyReduction(QuantType.Q8_0, 14336, 4096));
-        assertEquals(MatvecVariant.R4P, MatvecVariant.defaultFor(QuantType.Q8_0, 14336));
+        assertEquals(MatvecVariant.R4P, MatvecVariant.defaultFor(QuantType.Q8_0, 14336, MatvecVariant.Q4_0_NARROW_COLS));
         assertEquals(MatvecVariant.R4P, MatvecVariant.defaultFor(QuantType.Q4_0, 8192, 8192));
     }
 
