@@ -293,15 +293,53 @@ extern "C" __global__ void __launch_bounds__(SPLIT_THREADS) attn_split_token_rop
     else split_fast<256, true>(w.q, w.k, w.v, w.out, w.ml, w.n, w.older, w.stride, scale, sm, sums, f, fs);
 }
 
+// Splits that combine() takes in one batch: every load issued before any is used, so the pass costs about one
+// memory latency rather than one per loop over the splits (contexts up to COMBINE_BATCH * CHUNK positions).
+#define COMBINE_BATCH 16
+
+// Merges the used splits of one head: the same sums in the same order as the loops of combine().
+__device__ __forceinline__ float combine_batch(const float* __restrict__ part, const float2* __restrict__ ml, i64 base,
+                                               int used, int hd, int d) {
+    float2 m[COMBINE_BATCH];
+    float p[COMBINE_BATCH];
+#pragma unroll
+    for (int s = 0; s < COMBINE_BATCH; s++)
+        if (s < used) {
+            m[s] = ml[base + s];
+            p[s] = d < hd ? part[(base + s) * hd + d] : 0.f;
+        }
+    float M = NEG_INF;
+#pragma unroll
+    for (int s = 0; s < COMBINE_BATCH; s++)
+        if (s < used) M = fmaxf(M, m[s].x);
+    float L = 0.f, acc = 0.f;
+#pragma unroll
+    for (int s = 0; s < COMBINE_BATCH; s++)
+        if (s < used) L += m[s].y * __expf(m[s].x - M);
+#pragma unroll
+    for (int s = 0; s < COMBINE_BATCH; s++)
+        if (s < used) acc += p[s] * __expf(m[s].x - M);
+    return acc / L;
+}
+
 // xq non-null: out's q8_1 form is written too (hd a multiple of 32 and blockDim.x == hd, so each warp holds one
-// group), sparing the output projection its quantization launch.
+// group), sparing the output projection its quantization launch. batched: up to COMBINE_BATCH splits go through
+// combine_batch (0: always the loops).
 __device__ __forceinline__ void combine(const float* __restrict__ part, const float2* __restrict__ ml,
                                         float* __restrict__ out, const int* __restrict__ pos,
-                                        int n_head, int hd, int nsplit, i8* xq, float2* xds) {
+                                        int n_head, int hd, int nsplit, i8* xq, float2* xds, int batched) {
     int h = blockIdx.x, t = blockIdx.y;
     int kv_len = pos[0] + t + 1;
     int used = min(nsplit, (kv_len + CHUNK - 1) / CHUNK);
     i64 base = ((i64) t * n_head + h) * nsplit;
+    if (batched && used <= COMBINE_BATCH && hd <= (int) blockDim.x) {  // one dim per thread
+        int d = threadIdx.x;
+        float o = combine_batch(part, ml, base, used, hd, d);
+        i64 i = ((i64) t * n_head + h) * hd + d;
+        if (d < hd) out[i] = o;
+        if (xq && d < hd) q8_group(o, xq, xds, i);
+        return;
+    }
     float M = NEG_INF;
     for (int s = 0; s < used; s++) M = fmaxf(M, ml[base + s].x);
     float L = 0.f;
@@ -317,14 +355,15 @@ __device__ __forceinline__ void combine(const float* __restrict__ part, const fl
 
 extern "C" __global__ void attn_combine(const float* __restrict__ part, const float2* __restrict__ ml,
                                         float* __restrict__ out, const int* __restrict__ pos,
-                                        int n_head, int hd, int nsplit) {
+                                        int n_head, int hd, int nsplit, int batched) {
     pdl_enter();
-    combine(part, ml, out, pos, n_head, hd, nsplit, nullptr, nullptr);
+    combine(part, ml, out, pos, n_head, hd, nsplit, nullptr, nullptr, batched);
 }
 
 extern "C" __global__ void attn_combine_q8(const float* __restrict__ part, const float2* __restrict__ ml,
                                            float* __restrict__ out, const int* __restrict__ pos,
-                                           int n_head, int hd, int nsplit, i8* __restrict__ xq, float2* __restrict__ xds) {
+                                           int n_head, int hd, int nsplit, i8* __restrict__ xq, float2* __restrict__ xds,
+                                           int batched) {
     pdl_enter();
-    combine(part, ml, out, pos, n_head, hd, nsplit, xq, xds);
+    combine(part, ml, out, pos, n_head, hd, nsplit, xq, xds, batched);
 }

@@ -24,16 +24,32 @@ extern "C" __global__ void rms_norm(const float* __restrict__ x, const float* __
 // global-memory latency rather than three. Same sums in the same order as rms_norm: the results agree bit for bit.
 #define MAX_PER_THREAD 16
 
+// Which of a thread's values (k: c = threadIdx.x + k * blockDim.x) a block stores. A batch runs a row per block, all
+// of them. One decode row runs over several blocks, block k storing value k of every thread: each block still
+// loads the whole row and sums its squares as one block would (so they all agree, bit for bit), but the stores and
+// the q8_1 groups, a chain of shuffles per value, spread over the blocks.
+struct Share {
+    int row, k0, k1;
+    __device__ bool owns(int k) const { return k >= k0 && k < k1; }
+};
+
+// spread: the blocks of one row (1: a row per block)
+__device__ __forceinline__ Share share_of(int spread) {
+    if (spread > 1) return {0, (int) blockIdx.x, (int) blockIdx.x + 1};
+    return {(int) blockIdx.x, 0, MAX_PER_THREAD};
+}
+
 // y = v * inv * w and its q8_1 form, for the values this thread holds (cols and blockDim.x multiples of 32, so each
 // warp's 32 consecutive values form one q8_1 group).
 __device__ __forceinline__ void norm_q8_store(const float* v, const float* wv, float ss, i64 base, float* y, i8* xq,
-                                              float2* xds, int cols, float eps) {
+                                              float2* xds, int cols, float eps, Share sh) {
     __shared__ float scratch[32];
     float inv = rsqrtf(block_sum(ss, scratch) / cols + eps);
 #pragma unroll
     for (int k = 0; k < MAX_PER_THREAD; k++) {
         int c = threadIdx.x + k * blockDim.x;
         if (c >= cols) break;
+        if (!sh.owns(k)) continue;
         float r = v[k] * inv * wv[k];
         y[base + c] = r;
         q8_group(r, xq, xds, base + c);
@@ -44,14 +60,14 @@ __device__ __forceinline__ void norm_q8_store(const float* v, const float* wv, f
 // their sum of squares.
 template <bool ADD>
 __device__ __forceinline__ float load_row(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ s,
-                                          const float* __restrict__ w, i64 base, int cols, float* v, float* wv) {
+                                          const float* __restrict__ w, i64 base, int cols, float* v, float* wv, Share sh) {
     float ss = 0.f;
 #pragma unroll
     for (int k = 0; k < MAX_PER_THREAD; k++) {
         int c = threadIdx.x + k * blockDim.x;
         if (c >= cols) break;
         v[k] = ADD ? a[base + c] + b[base + c] : a[base + c];
-        if (ADD) s[base + c] = v[k];
+        if (ADD && sh.owns(k)) s[base + c] = v[k];
         wv[k] = w[c];
         ss += v[k] * v[k];
     }
@@ -59,22 +75,24 @@ __device__ __forceinline__ float load_row(const float* __restrict__ a, const flo
 }
 
 extern "C" __global__ void rms_norm_q8(const float* __restrict__ x, const float* __restrict__ w, float* __restrict__ y,
-                                       i8* __restrict__ xq, float2* __restrict__ xds, int cols, float eps) {
+                                       i8* __restrict__ xq, float2* __restrict__ xds, int cols, float eps, int spread) {
     pdl_enter();
-    i64 base = (i64) blockIdx.x * cols;
+    Share sh = share_of(spread);
+    i64 base = (i64) sh.row * cols;
     float v[MAX_PER_THREAD], wv[MAX_PER_THREAD];
-    float ss = load_row<false>(x, nullptr, nullptr, w, base, cols, v, wv);
-    norm_q8_store(v, wv, ss, base, y, xq, xds, cols, eps);
+    float ss = load_row<false>(x, nullptr, nullptr, w, base, cols, v, wv, sh);
+    norm_q8_store(v, wv, ss, base, y, xq, xds, cols, eps, sh);
 }
 
 // The residual add before a norm, fused: s = a + b is stored (the residual stream goes on), then normed and quantized
 // as rms_norm_q8 does.
 extern "C" __global__ void add_rms_norm_q8(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ s,
                                            const float* __restrict__ w, float* __restrict__ y, i8* __restrict__ xq,
-                                           float2* __restrict__ xds, int cols, float eps) {
+                                           float2* __restrict__ xds, int cols, float eps, int spread) {
     pdl_enter();
-    i64 base = (i64) blockIdx.x * cols;
+    Share sh = share_of(spread);
+    i64 base = (i64) sh.row * cols;
     float v[MAX_PER_THREAD], wv[MAX_PER_THREAD];
-    float ss = load_row<true>(a, b, s, w, base, cols, v, wv);
-    norm_q8_store(v, wv, ss, base, y, xq, xds, cols, eps);
+    float ss = load_row<true>(a, b, s, w, base, cols, v, wv, sh);
+    norm_q8_store(v, wv, ss, base, y, xq, xds, cols, eps, sh);
 }

@@ -367,17 +367,32 @@ public final class CudaBackend implements AutoCloseable {
 
     /** The widest row the quantizing norms take (they hold a row in registers: 16 values per thread). */
     public static final int NORM_Q8_MAX_COLS = 16384;
+    /** A decode row's quantizing norm runs over several blocks; -Dsplitscope.cuda.spreadNorm=false gives it one. */
+    static final boolean SPREAD_NORM = CudaSwitch.on("spreadNorm");
+    /** The attention's combine pass loads up to 16 splits in one batch; -Dsplitscope.cuda.combineBatch=false never. */
+    static final boolean BATCHED_COMBINE = CudaSwitch.on("combineBatch");
 
-    /** rmsNorm that also writes y's q8_1 form into xq (cols a multiple of 32), for the matvecs that read y. */
+    /**
+     * rmsNorm that also writes y's q8_1 form into xq (cols a multiple of 32), for the matvecs that read y. One row
+     * runs over several blocks (rms_norm.cu's Share), a batch a row per block.
+     */
     public void rmsNormQ8(long x, long weight, long y, Q8Input xq, int n, int cols, float eps) {
         checkNormQ8(cols);
-        kernels.launch(Kernel.RMS_NORM_Q8, n, 1, 1, normThreads(cols), 1, x, weight, y, xq.quants(), xq.scales(), cols, eps);
+        int spread = normSpread(n, cols);
+        kernels.launch(Kernel.RMS_NORM_Q8, n * spread, 1, 1, normThreads(cols), 1, x, weight, y, xq.quants(), xq.scales(), cols, eps, spread);
     }
 
     /** sum = a + b (the residual stream, kept), then rmsNormQ8 of sum: one launch instead of two. */
     public void addRmsNormQ8(long a, long b, long sum, long weight, long y, Q8Input xq, int n, int cols, float eps) {
         checkNormQ8(cols);
-        kernels.launch(Kernel.ADD_RMS_NORM_Q8, n, 1, 1, normThreads(cols), 1, a, b, sum, weight, y, xq.quants(), xq.scales(), cols, eps);
+        // the blocks of one row all read a and b whole, so none may write over them
+        int spread = sum == a || sum == b ? 1 : normSpread(n, cols);
+        kernels.launch(Kernel.ADD_RMS_NORM_Q8, n * spread, 1, 1, normThreads(cols), 1, a, b, sum, weight, y, xq.quants(), xq.scales(), cols, eps, spread);
+    }
+
+    /** The blocks a quantizing norm of n rows runs one row over: one value of each thread per block for a lone row. */
+    private static int normSpread(int n, int cols) {
+        return n == 1 && SPREAD_NORM ? (cols + normThreads(cols) - 1) / normThreads(cols) : 1;
     }
 
     private static void checkNormQ8(int cols) {
@@ -430,9 +445,9 @@ public final class CudaBackend implements AutoCloseable {
     }
 
     private void combineAttention(AttentionScratch s, long out, long pos, int n, int nHead, int hd, int nSplit, Q8Input xq) {
-        int threads = Math.min(256, roundUpWarp(hd));
-        if (xq == null) kernels.launch(Kernel.ATTN_COMBINE, nHead, n, 1, threads, 1, s.part(), s.ml(), out, pos, nHead, hd, nSplit);
-        else kernels.launch(Kernel.ATTN_COMBINE_Q8, nHead, n, 1, threads, 1, s.part(), s.ml(), out, pos, nHead, hd, nSplit, xq.quants(), xq.scales());
+        int threads = Math.min(256, roundUpWarp(hd)), batched = BATCHED_COMBINE ? 1 : 0;
+        if (xq == null) kernels.launch(Kernel.ATTN_COMBINE, nHead, n, 1, threads, 1, s.part(), s.ml(), out, pos, nHead, hd, nSplit, batched);
+        else kernels.launch(Kernel.ATTN_COMBINE_Q8, nHead, n, 1, threads, 1, s.part(), s.ml(), out, pos, nHead, hd, nSplit, xq.quants(), xq.scales(), batched);
     }
 
     /** Splits that cover {@code positions} cached positions. */

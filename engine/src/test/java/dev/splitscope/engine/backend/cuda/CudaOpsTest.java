@@ -103,10 +103,10 @@ class CudaOpsTest {
         }
     }
 
+    /** Rows of 2, 4 and 16 values per thread; a lone row runs over as many blocks (rms_norm.cu's Share). */
     @ParameterizedTest
-    @ValueSource(ints = {2080, 4096, 16384})  // rows of 2, 4 and 16 values per thread
-    void fusedQuantizationEqualsTheSeparateKernels(int cols) {
-        int n = 2;
+    @CsvSource({"2080, 2", "4096, 2", "16384, 2", "2080, 1", "4096, 1", "16384, 1"})
+    void fusedQuantizationEqualsTheSeparateKernels(int cols, int n) {
         float[] x = random(r, n * cols, 2f), w = random(r, cols, 1f), u = random(r, n * cols, 1f);
         try (DeviceBuffer dx = DeviceBuffer.of(x); DeviceBuffer dw = DeviceBuffer.of(w); DeviceBuffer du = DeviceBuffer.of(u);
              DeviceBuffer y1 = DeviceBuffer.allocate(4L * n * cols); DeviceBuffer y2 = DeviceBuffer.allocate(4L * n * cols);
@@ -178,11 +178,12 @@ class CudaOpsTest {
 
     /**
      * Batches (n = 3) and single tokens, which take attn_split_token (head sizes 64, 128 and 256 load the cache in one
-     * batch, others as batches do); the newest rows end mid-chunk, cross a chunk or start one.
+     * batch, others as batches do); the newest rows end mid-chunk, cross a chunk or start one. The combine pass takes up
+     * to 16 splits in one batch (1024 positions, the case at 1000) and more in its loops (1100).
      */
     @ParameterizedTest
     @CsvSource({"8, 700, 3", "64, 700, 3", "128, 700, 3", "128, 62, 3", "8, 700, 1", "64, 700, 1", "128, 700, 1",
-                "256, 700, 1", "80, 700, 1", "128, 0, 1", "128, 63, 1", "128, 64, 1"})
+                "256, 700, 1", "80, 700, 1", "128, 0, 1", "128, 63, 1", "128, 64, 1", "128, 1000, 1", "128, 1100, 1", "128, 1100, 3"})
     void splitKAttentionIsCausalWithGqa(int hd, int pos0, int n) {
         int nHead = 8, nKv = 2, kvLen = pos0 + n, splits = CudaBackend.attentionSplits(kvLen) + 1;
         float scale = (float) (1 / Math.sqrt(hd));
