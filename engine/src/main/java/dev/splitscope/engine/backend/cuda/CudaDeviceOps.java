@@ -44,7 +44,13 @@ public final class CudaDeviceOps implements DeviceOps {
     private final DeviceBuffer stepInputs = DeviceBuffer.allocate(8);
     private final PinnedBuffer stagedInputs = new PinnedBuffer(8);
     private final DeviceBuffer bestOut = DeviceBuffer.allocate(8);  // argmax: value, index
-    private WinnerRing winners;  // chained greedy steps' ids on their way to the host
+    /**
+     * Chained greedy steps' ids on their way to the host. Made with the device, not at the first pick: a rank that
+     * allocated its pinned slots after a peer sharing its GPU had queued its pick (which spins until every rank's
+     * winner is in) could have its own pick held behind that one, as CUDA may order work issued after an allocation
+     * behind the other streams' work issued before it.
+     */
+    private final WinnerRing winners;
     private final CudaMarks marks;
     private PinnedBuffer staging = new PinnedBuffer(1 << 20);  // host side of uploads and downloads
     private int[] stagedIds;
@@ -67,6 +73,7 @@ public final class CudaDeviceOps implements DeviceOps {
         this.marks = new CudaMarks(gpu.device(), gpu.queue());
         this.group = new MatvecGroup(gpu, marks::mark);
         this.held = new HeldLaunches(gpu, stepInputs.address(), marks::mark);
+        this.winners = new WinnerRing(gpu.device());
     }
 
     public CudaBackend backend() {
@@ -163,7 +170,6 @@ public final class CudaDeviceOps implements DeviceOps {
      */
     private void chain(Runnable pick) {
         undefer();
-        if (winners == null) winners = new WinnerRing(gpu.device());
         pick.run();
         lastPos++;  // what the device now holds (setPos compares against it)
         winners.push(bestOut, 4);
@@ -613,7 +619,7 @@ public final class CudaDeviceOps implements DeviceOps {
             marks.close();
             stepInputs.close();
             bestOut.close();
-            if (winners != null) winners.close();
+            winners.close();
             stagedInputs.close();
             staging.close();
         } catch (Exception e) {
