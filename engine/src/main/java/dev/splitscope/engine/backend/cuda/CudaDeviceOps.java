@@ -37,7 +37,7 @@ public final class CudaDeviceOps implements DeviceOps {
 
     private final CudaBackend gpu;
     private final String name;
-    private final CudaScratch scratch = new CudaScratch();
+    private final CudaScratch scratch;
     private final MatvecGroup group;
     private final HeldLaunches held;
     /** The position (int 0) and the token id of a single-token step (int 1), read by the kernels. */
@@ -70,6 +70,7 @@ public final class CudaDeviceOps implements DeviceOps {
     CudaDeviceOps(CudaBackend gpu, String name) {
         this.gpu = gpu;
         this.name = name;
+        this.scratch = new CudaScratch(gpu.queue()::recording);
         this.marks = new CudaMarks(gpu.device(), gpu.queue());
         this.group = new MatvecGroup(gpu, marks::mark);
         this.held = new HeldLaunches(gpu, stepInputs.address(), marks::mark);

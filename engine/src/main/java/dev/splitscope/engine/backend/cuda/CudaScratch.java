@@ -1,15 +1,44 @@
 package dev.splitscope.engine.backend.cuda;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
 /**
  * Growable device scratch of one CUDA device: q8_1 activations, split-K attention partials, cuBLAS f16 tiles, token
  * ids and the MoE slot buffers. A buffer is reallocated only when a larger one is asked for (which also changes the
  * launch signature, so decode graphs are re-captured).
+ *
+ * <p>A buffer outgrown while launches are deferred (a decode step being recorded) is not freed until the scratch is
+ * closed: the recorded launches still name it, and freeing device memory waits for the whole GPU, where a logical
+ * device sharing it may be spinning in a reduction until this one launches its own part.
  */
 final class CudaScratch implements AutoCloseable {
+    private final BooleanSupplier launchesDeferred;
+    private final List<AutoCloseable> outgrown = new ArrayList<>();
     private Q8Input q8, q8Second;
     private AttentionScratch attention;
     private GemmScratch gemm;
     private DeviceBuffer ids, routeIds, moeGate, moeUp, moeDown;
+
+    CudaScratch(BooleanSupplier launchesDeferred) {
+        this.launchesDeferred = launchesDeferred;
+    }
+
+    /** Frees a buffer that a larger one replaces, or keeps it for {@link #close} while launches are deferred. */
+    private void retire(AutoCloseable old) {
+        if (old == null) return;
+        if (launchesDeferred.getAsBoolean()) {
+            outgrown.add(old);
+            return;
+        }
+        try {
+            old.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("freeing CUDA scratch failed", e);
+        }
+    }
 
     Q8Input q8(long elements) {
         return q8 = atLeast(q8, elements);
@@ -23,10 +52,10 @@ final class CudaScratch implements AutoCloseable {
         return q8Second = atLeast(q8Second, elements);
     }
 
-    /** q when it holds this many elements, else a new buffer that does (q closed). */
-    private static Q8Input atLeast(Q8Input q, long elements) {
+    /** q when it holds this many elements, else a new buffer that does (q retired). */
+    private Q8Input atLeast(Q8Input q, long elements) {
         if (q != null && q.capacity() >= elements) return q;
-        if (q != null) q.close();
+        retire(q);
         return Q8Input.allocate(Math.max(elements, 4096));
     }
 
@@ -37,7 +66,7 @@ final class CudaScratch implements AutoCloseable {
 
     AttentionScratch attention(int n, int heads, int splits, int hd) {
         if (attention == null || (long) n * heads * splits * hd * 4 > attention.part().bytes() || (long) n * heads * splits * 8 > attention.ml().bytes()) {
-            if (attention != null) attention.close();
+            retire(attention);
             attention = AttentionScratch.allocate(n, heads, splits, hd);
         }
         return attention;
@@ -47,7 +76,7 @@ final class CudaScratch implements AutoCloseable {
         if (gemm == null || 2 * weightElements > gemm.weights().bytes() || 2 * inputElements > gemm.inputs().bytes()) {
             long w = Math.max(weightElements, gemm == null ? 0 : gemm.weights().bytes() / 2);
             long x = Math.max(inputElements, gemm == null ? 0 : gemm.inputs().bytes() / 2);
-            if (gemm != null) gemm.close();
+            retire(gemm);
             gemm = GemmScratch.allocate(w, x);
         }
         return gemm;
@@ -73,20 +102,22 @@ final class CudaScratch implements AutoCloseable {
         return moeDown = grow(moeDown, 4 * floats);
     }
 
-    private static DeviceBuffer grow(DeviceBuffer b, long bytes) {
+    private DeviceBuffer grow(DeviceBuffer b, long bytes) {
         if (b != null && b.bytes() >= bytes) return b;
-        if (b != null) b.close();
+        retire(b);
         return DeviceBuffer.allocate(Math.max(bytes, 256));
     }
 
     @Override
     public void close() {
-        for (AutoCloseable c : new AutoCloseable[] {q8, q8Second, attention, gemm, ids, routeIds, moeGate, moeUp, moeDown}) {
+        outgrown.addAll(Arrays.asList(q8, q8Second, attention, gemm, ids, routeIds, moeGate, moeUp, moeDown));
+        for (AutoCloseable c : outgrown) {
             try {
                 if (c != null) c.close();
             } catch (Exception e) {
                 throw new IllegalStateException("freeing CUDA scratch failed", e);
             }
         }
+        outgrown.clear();
     }
 }
