@@ -169,15 +169,16 @@ final class PlanReport {
         for (CommStep s : c.steps()) groups.computeIfAbsent(s.kind() + " " + s.after(), k -> new ArrayList<>()).add(s);
         for (List<CommStep> g : groups.values()) {
             CommStep s = g.getFirst();
-            t.row(lower(s.kind()), s.after(), g.size(), Units.bytes(s.payloadBytes()), Units.bytes(s.wireBytes()),
+            String kind = s.kind() == CommStep.Kind.ALL_REDUCE ? lower(s.kind()) + " (" + c.allReduceForm().label + ")" : lower(s.kind());
+            t.row(kind, s.after(), g.size(), Units.bytes(s.payloadBytes()), Units.bytes(s.wireBytes()),
                     Units.seconds(s.seconds()), Units.seconds(g.stream().mapToDouble(CommStep::seconds).sum()));
         }
         StringBuilder sb = new StringBuilder(t.render());
         sb.append(String.format(Locale.ROOT, "total: %s sent by the busiest device, %s per step", Units.bytes(c.totalWireBytes()),
                 Units.seconds(c.totalSeconds())));
         if (c.reducesPerLayer() > 0)
-            sb.append(String.format(Locale.ROOT, "; %d reduces per layer; bytes per reduce: f32 %s, f16 %s, bf16 %s",
-                    c.reducesPerLayer(), Units.bytes(c.bytesPerReduce().get(QuantType.F32)),
+            sb.append(String.format(Locale.ROOT, "; %d %s all-reduces per layer; bytes per reduce: f32 %s, f16 %s, bf16 %s",
+                    c.reducesPerLayer(), c.allReduceForm().label, Units.bytes(c.bytesPerReduce().get(QuantType.F32)),
                     Units.bytes(c.bytesPerReduce().get(QuantType.F16)), Units.bytes(c.bytesPerReduce().get(QuantType.BF16))));
         sb.append('\n');
         return sb.toString();

@@ -9,30 +9,34 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Communication of one forward step. Graph mode: the embedded tokens broadcast from device 0, two ring all-reduces per layer (after attn_output and ffn_down), each
- * moving 2(p-1)/p of the payload per device in 2(p-1) latency-bound steps, then a gather of the logits slices to
- * device 0. Layer mode: one copy of the f32 hidden state at every device boundary (and to the lm_head's device). None: nothing.
+ * Communication of one forward step. Graph mode: the embedded tokens broadcast from device 0, two all-reduces per
+ * layer (after attn_output and ffn_down) in the form the engine would take ({@link AllReduceForm}: one-shot up to two
+ * GPUs, a ring from three), then a gather of the logits slices to device 0. Layer mode: one copy of the f32 hidden
+ * state at every device boundary (and to the lm_head's device). None: nothing.
  */
 final class CommEstimator {
     private CommEstimator() {}
 
     static CommPlan estimate(ModelSpec s, PlanOptions o, LinkSpec link, int[] layerDevice, int headDevice,
-                             List<DeviceShard> shards) {
+                             List<DeviceShard> shards, List<DeviceSpec> devices) {
         Map<QuantType, Long> perReduce = new EnumMap<>(QuantType.class);
         for (QuantType t : PlanOptions.REDUCE_TYPES) perReduce.put(t, reduceBytes(s, o.batch(), t));
         List<CommStep> steps = new ArrayList<>();
         int reducesPerLayer = 0;
+        AllReduceForm form = null;
         if (o.mode() == SplitMode.GRAPH) {
-            int p = (int) shards.stream().filter(d -> !d.isIdle()).count();
+            List<DeviceSpec> working = shards.stream().filter(d -> !d.isIdle()).map(d -> devices.get(d.device())).toList();
+            int p = working.size();
             if (p > 1) {
+                form = AllReduceForm.of(working);
                 reducesPerLayer = 2;
                 long hidden = 4L * s.nEmbd() * o.batch();
                 if (!s.tiedOutput() || shards.stream().anyMatch(d -> !d.isIdle() && d.vocab().isEmpty()))
                     steps.add(new CommStep(-1, "token_embd", CommStep.Kind.BROADCAST, 0, -1, hidden, (p - 1) * hidden,
                             link.seconds((double) (p - 1) * hidden, 1)));
                 long payload = perReduce.get(o.reduceType());
-                long wire = 2L * (p - 1) * payload / p;
-                double t = link.seconds(wire, 2 * (p - 1));
+                long wire = form.wireBytes(payload, p);
+                double t = link.seconds(wire, form.steps(p));
                 for (int l = 0; l < s.nLayer(); l++) {
                     steps.add(new CommStep(l, "attn_output", CommStep.Kind.ALL_REDUCE, -1, -1, payload, wire, t));
                     steps.add(new CommStep(l, "ffn_down", CommStep.Kind.ALL_REDUCE, -1, -1, payload, wire, t));
@@ -56,7 +60,7 @@ final class CommEstimator {
         }
         long wire = steps.stream().mapToLong(CommStep::wireBytes).sum();
         double secs = steps.stream().mapToDouble(CommStep::seconds).sum();
-        return new CommPlan(o.reduceType(), o.batch(), link, reducesPerLayer, perReduce, steps, wire, secs);
+        return new CommPlan(o.reduceType(), o.batch(), link, reducesPerLayer, form, perReduce, steps, wire, secs);
     }
 
     /** n_embd x batch x element size: the partial sums of one row-parallel matmul. */

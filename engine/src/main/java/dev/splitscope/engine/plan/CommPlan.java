@@ -8,9 +8,10 @@ import java.util.Map;
 /**
  * Communication for one forward step of {@code batch} tokens (batch 1: per token). {@code bytesPerReduce} maps each
  * reduce type to the payload of one reduce, so a table can compare f32/f16/bf16; the plan's own type is
- * {@code reduceType}. Totals are over all steps.
+ * {@code reduceType}. Totals are over all steps. {@code allReduceForm}: how the all-reduces move their bytes, null when
+ * there are none.
  */
-public record CommPlan(QuantType reduceType, int batch, LinkSpec link, int reducesPerLayer,
+public record CommPlan(QuantType reduceType, int batch, LinkSpec link, int reducesPerLayer, AllReduceForm allReduceForm,
                        Map<QuantType, Long> bytesPerReduce, List<CommStep> steps, long totalWireBytes,
                        double totalSeconds) {
 

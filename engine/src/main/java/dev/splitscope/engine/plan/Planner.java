@@ -72,7 +72,7 @@ public final class Planner {
 
         // pass 8: communication per forward step on the slowest link (or the one asked for)
         LinkSpec link = o.link() != null ? o.link() : LinkSpec.slowest(devs.stream().map(DeviceSpec::link).toList());
-        CommPlan comm = CommEstimator.estimate(spec, o, link, layerDevice, head, shards);
+        CommPlan comm = CommEstimator.estimate(spec, o, link, layerDevice, head, shards, devs);
 
         // pass 9: idle devices, then the issues ordered by severity (errors first)
         for (DeviceShard s : shards)

@@ -124,4 +124,28 @@ class LargeModelPlanTest {
         Plan pcie = plan(L70, QuantType.Q4_0, "4x80GiB", o.withLink(null));
         assertTrue(pcie.comm().totalSeconds() > c.totalSeconds());
     }
+
+    /** The all-reduce takes the form the engine would: one exchange up to two GPUs, on one GPU and on CPUs; else a ring. */
+    @Test
+    void allReducesTakeTheEnginesForm() {
+        PlanOptions o = PlanOptions.of(SplitMode.GRAPH).withLink(LinkSpec.NVLINK4);
+        long payload = 8192L * 4;
+        CommPlan two = plan(L70, QuantType.Q4_0, "2xH200", o).comm();
+        assertEquals(AllReduceForm.ONE_SHOT, two.allReduceForm());
+        assertEquals(payload, firstAllReduce(two).wireBytes());
+        assertEquals(3e-6 + payload / 450e9, firstAllReduce(two).seconds(), 1e-12, "one latency step, not a ring's two");
+        assertEquals(AllReduceForm.RING, plan(L70, QuantType.Q4_0, "4xH200", o).comm().allReduceForm());
+
+        List<DeviceSpec> oneGpu = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) oneGpu.add(new DeviceSpec(i, "cuda:0", DeviceKind.CUDA, "NVIDIA H200", 140 * GIB, 4.8e12, LinkSpec.NVLINK4));
+        CommPlan logical = Planner.plan(L70, TensorLayout.tensors(L70, QuantType.Q4_0), oneGpu, o).comm();
+        assertEquals(AllReduceForm.ONE_SHOT, logical.allReduceForm());
+        assertEquals(3 * payload, firstAllReduce(logical).wireBytes(), "every partial to each of the three others");
+        assertEquals(AllReduceForm.ONE_SHOT, plan(L70, QuantType.Q4_0, "cpu:4", o).comm().allReduceForm());
+        assertEquals(null, plan(L70, QuantType.Q4_0, "1xH200", o).comm().allReduceForm());
+    }
+
+    private static CommStep firstAllReduce(CommPlan c) {
+        return c.steps().stream().filter(x -> x.kind() == CommStep.Kind.ALL_REDUCE).findFirst().orElseThrow();
+    }
 }

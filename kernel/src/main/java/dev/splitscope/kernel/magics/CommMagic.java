@@ -57,9 +57,10 @@ public final class CommMagic extends PicocliMagic<CommMagic.Options> {
         var comm = plan.comm();
         Map<String, Long> perType = new TreeMap<>();
         comm.bytesPerReduce().forEach((t, b) -> perType.put(t.name().toLowerCase(Locale.ROOT), b));
-        ctx.out().printf(Locale.ROOT, "per step on %s: %d transfers, %d reduces per layer, %,d bytes on the wire, about %.1f µs; "
+        String form = comm.allReduceForm() == null ? "" : " " + comm.allReduceForm().label;
+        ctx.out().printf(Locale.ROOT, "per step on %s: %d transfers, %d%s reduces per layer, %,d bytes on the wire, about %.1f µs; "
                         + "one reduce carries %s bytes by reduce type (this plan uses %s)%n",
-                comm.link().name(), comm.steps().size(), comm.reducesPerLayer(), comm.totalWireBytes(), comm.totalSeconds() * 1e6,
+                comm.link().name(), comm.steps().size(), comm.reducesPerLayer(), form, comm.totalWireBytes(), comm.totalSeconds() * 1e6,
                 perType, comm.reduceType().name().toLowerCase(Locale.ROOT));
         TableOutput.show(ctx, PlanTables.comm(plan), "comm");
     }

@@ -124,7 +124,8 @@ public final class PlanTables {
             if (s.layer() < 0) layer.appendMissing(); else layer.append(s.layer());
             after.append(s.after());
             kind.append(s.kind().name());
-            route.append(s.fromDevice() < 0 ? "all" : s.fromDevice() + "→" + s.toDevice());
+            route.append(s.kind() == CommStep.Kind.ALL_REDUCE ? "all, " + plan.comm().allReduceForm().label
+                    : s.fromDevice() < 0 ? "all" : s.fromDevice() + "→" + s.toDevice());
             payload.append(s.payloadBytes());
             wire.append(s.wireBytes());
             micros.append(Math.round(s.seconds() * 1e7) / 10.0);
