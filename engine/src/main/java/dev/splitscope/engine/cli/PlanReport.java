@@ -181,6 +181,7 @@ final class PlanReport {
                     c.reducesPerLayer(), c.allReduceForm().label, Units.bytes(c.bytesPerReduce().get(QuantType.F32)),
                     Units.bytes(c.bytesPerReduce().get(QuantType.F16)), Units.bytes(c.bytesPerReduce().get(QuantType.BF16))));
         sb.append('\n');
+        if (c.allReduceForm() != null) sb.append(c.formsCompared()).append('\n');
         return sb.toString();
     }
 

@@ -33,6 +33,25 @@ public enum AllReduceForm {
         return this == ONE_SHOT ? 1 : 2 * (p - 1);
     }
 
+    /** Estimated seconds of one all-reduce of {@code payload} bytes over {@code p} devices on {@code link}. */
+    public double seconds(LinkSpec link, long payload, int p) {
+        return link.seconds(wireBytes(payload, p), steps(p));
+    }
+
+    /**
+     * Both forms side by side for one all-reduce, for people: which would be faster on this link at this size, and
+     * which the engine takes ({@code chosen}).
+     */
+    public static String compare(LinkSpec link, long payload, int p, AllReduceForm chosen) {
+        StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT, "one all-reduce of %s over %d devices on %s:",
+                Units.bytes(payload), p, link.name()));
+        for (AllReduceForm f : values())
+            sb.append(String.format(java.util.Locale.ROOT, " %s %s (%d step%s, %s out of each device)%s", f.label,
+                    Units.seconds(f.seconds(link, payload, p)), f.steps(p), f.steps(p) == 1 ? "" : "s",
+                    Units.bytes(f.wireBytes(payload, p)), f == RING ? "" : ";"));
+        return sb.append("; the engine takes ").append(chosen.label).toString();
+    }
+
     /** The form the engine takes for these (working) devices: one-shot up to two, on one GPU and on CPUs; else a ring. */
     static AllReduceForm of(List<DeviceSpec> working) {
         if (working.size() <= 2) return ONE_SHOT;

@@ -134,7 +134,11 @@ class LargeModelPlanTest {
         assertEquals(AllReduceForm.ONE_SHOT, two.allReduceForm());
         assertEquals(payload, firstAllReduce(two).wireBytes());
         assertEquals(3e-6 + payload / 450e9, firstAllReduce(two).seconds(), 1e-12, "one latency step, not a ring's two");
-        assertEquals(AllReduceForm.RING, plan(L70, QuantType.Q4_0, "4xH200", o).comm().allReduceForm());
+        CommPlan four = plan(L70, QuantType.Q4_0, "4xH200", o).comm();
+        assertEquals(AllReduceForm.RING, four.allReduceForm());
+        assertEquals("one all-reduce of 32.0 KiB over 4 devices on nvlink4: one-shot 3.2 µs (1 step, 96.0 KiB out of each device);"
+                + " ring 18.1 µs (6 steps, 48.0 KiB out of each device); the engine takes ring", four.formsCompared());
+        assertTrue(two.formsCompared().endsWith("the engine takes one-shot"), two.formsCompared());
 
         List<DeviceSpec> oneGpu = new java.util.ArrayList<>();
         for (int i = 0; i < 4; i++) oneGpu.add(new DeviceSpec(i, "cuda:0", DeviceKind.CUDA, "NVIDIA H200", 140 * GIB, 4.8e12, LinkSpec.NVLINK4));

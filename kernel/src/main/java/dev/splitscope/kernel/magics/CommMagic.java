@@ -62,6 +62,7 @@ public final class CommMagic extends PicocliMagic<CommMagic.Options> {
                         + "one reduce carries %s bytes by reduce type (this plan uses %s)%n",
                 comm.link().name(), comm.steps().size(), comm.reducesPerLayer(), form, comm.totalWireBytes(), comm.totalSeconds() * 1e6,
                 perType, comm.reduceType().name().toLowerCase(Locale.ROOT));
+        if (comm.allReduceForm() != null) ctx.out().println(comm.formsCompared());
         TableOutput.show(ctx, PlanTables.comm(plan), "comm");
     }
 }
