@@ -1,14 +1,20 @@
 package dev.splitscope.kernel.views;
 
+import dev.splitscope.engine.plan.AllReduceForm;
 import dev.splitscope.engine.plan.CommStep;
 import dev.splitscope.engine.plan.DeviceMemory;
 import dev.splitscope.engine.plan.DeviceSpec;
 import dev.splitscope.engine.plan.KvEntry;
+import dev.splitscope.engine.plan.LinkSpec;
 import dev.splitscope.engine.plan.Placement;
 import dev.splitscope.engine.plan.Plan;
 import dev.splitscope.engine.plan.Units;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -19,7 +25,10 @@ import tech.tablesaw.api.Table;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A {@link Plan} as tables (devices, placement, kv, memory, comm) and charts (memory per device, KV heat map). */
+/**
+ * A {@link Plan} as tables (devices, placement, kv, memory, comm) and charts (memory per device, KV heat map), and the
+ * all-reduce forms the comm estimate chooses between.
+ */
 public final class PlanTables {
     private PlanTables() {}
 
@@ -145,6 +154,39 @@ public final class PlanTables {
         }
         return Charts.stackedMemory("memory per device (ctx " + plan.kv().ctx() + ")", devices, List.of("weights", "KV", "compute"), v);
     }
+
+    /**
+     * Estimated time of one all-reduce against its buffer size (1 KiB to 64 MiB, log scales) on {@code link}, one-shot
+     * (solid) and ring (dashed) for each device count: where the lines cross, the ring's smaller share of the bytes
+     * starts to pay for its extra latency steps.
+     */
+    public static XYChart allReduceForms(LinkSpec link, int... deviceCounts) {
+        XYChart c = new XYChartBuilder().width(760).height(420).title("one all-reduce on " + link.name() + ": one-shot and ring")
+                .xAxisTitle("buffer (bytes)").yAxisTitle("µs").build();
+        c.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true);
+        int points = 17;
+        double[] bytes = new double[points];
+        for (int i = 0; i < points; i++) bytes[i] = 1024.0 * (1L << i);
+        for (int k = 0; k < deviceCounts.length; k++) {
+            int p = deviceCounts[k];
+            if (p < 2) throw new IllegalArgumentException("an all-reduce needs at least 2 devices, got " + p);
+            for (AllReduceForm f : AllReduceForm.values()) {
+                double[] micros = new double[points];
+                for (int i = 0; i < points; i++) micros[i] = f.seconds(link, (long) bytes[i], p) * 1e6;
+                XYSeries s = c.addSeries(f.label + ", " + p + " devices", bytes, micros);
+                s.setMarker(SeriesMarkers.NONE);
+                s.setLineColor(SERIES_COLOURS[k % SERIES_COLOURS.length]);
+                s.setLineStyle(f == AllReduceForm.ONE_SHOT ? SOLID : DASHED);
+            }
+        }
+        return c;
+    }
+
+    private static final java.awt.Color[] SERIES_COLOURS = {new java.awt.Color(31, 119, 180), new java.awt.Color(255, 127, 14),
+            new java.awt.Color(44, 160, 44), new java.awt.Color(214, 39, 40)};
+    private static final java.awt.BasicStroke SOLID = new java.awt.BasicStroke(2f);
+    private static final java.awt.BasicStroke DASHED = new java.awt.BasicStroke(2f, java.awt.BasicStroke.CAP_BUTT,
+            java.awt.BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f);
 
     /** KV bytes at the plan's context, layer (rows) × device (columns), in KiB or MiB whichever reads better. */
     public static HeatMapChart kvHeatMap(Plan plan) {

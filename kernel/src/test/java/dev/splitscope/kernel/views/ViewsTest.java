@@ -6,7 +6,9 @@ import dev.splitscope.engine.gguf.GgufValue;
 import dev.splitscope.engine.gguf.GgufValueType;
 import dev.splitscope.engine.model.Preset;
 import dev.splitscope.engine.model.TensorLayout;
+import dev.splitscope.engine.plan.AllReduceForm;
 import dev.splitscope.engine.plan.DeviceParser;
+import dev.splitscope.engine.plan.LinkSpec;
 import dev.splitscope.engine.plan.Plan;
 import dev.splitscope.engine.plan.PlanOptions;
 import dev.splitscope.engine.plan.Planner;
@@ -90,6 +92,17 @@ class ViewsTest {
         MimeBundle chart = Charts.bundle(PlanTables.memoryChart(plan));
         assertNotNull(chart.get("image/png"));
         assertTrue(chart.get("text/plain").contains("memory per device"));
+    }
+
+    /** The all-reduce chart draws the planner's own estimate: one-shot and ring per device count. */
+    @Test
+    void allReduceFormsChartDrawsThePlannersEstimate() {
+        var chart = PlanTables.allReduceForms(LinkSpec.NVLINK4, 2, 8);
+        assertEquals(4, chart.getSeriesMap().size());
+        var ring8 = chart.getSeriesMap().get("ring, 8 devices");
+        assertEquals(AllReduceForm.RING.seconds(LinkSpec.NVLINK4, 1024, 8) * 1e6, ring8.getYData()[0], 1e-9);
+        assertTrue(Charts.svg(chart).startsWith("<svg"));
+        assertThrows(IllegalArgumentException.class, () -> PlanTables.allReduceForms(LinkSpec.NVLINK4, 1));
     }
 
     @Test
