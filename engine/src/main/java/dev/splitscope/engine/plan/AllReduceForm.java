@@ -1,6 +1,8 @@
 package dev.splitscope.engine.plan;
 
 import java.util.List;
+import java.util.Locale;
+import java.util.StringJoiner;
 
 /**
  * How an all-reduce moves the partial sums, as the engine's automatic reduce path (ReducePath.AUTO) runs it. A decode
@@ -43,13 +45,12 @@ public enum AllReduceForm {
      * which the engine takes ({@code chosen}).
      */
     public static String compare(LinkSpec link, long payload, int p, AllReduceForm chosen) {
-        StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT, "one all-reduce of %s over %d devices on %s:",
-                Units.bytes(payload), p, link.name()));
+        StringJoiner forms = new StringJoiner("; ", String.format(Locale.ROOT, "one all-reduce of %s over %d devices on %s: ",
+                Units.bytes(payload), p, link.name()), "; the engine takes " + chosen.label);
         for (AllReduceForm f : values())
-            sb.append(String.format(java.util.Locale.ROOT, " %s %s (%d step%s, %s out of each device)%s", f.label,
-                    Units.seconds(f.seconds(link, payload, p)), f.steps(p), f.steps(p) == 1 ? "" : "s",
-                    Units.bytes(f.wireBytes(payload, p)), f == RING ? "" : ";"));
-        return sb.append("; the engine takes ").append(chosen.label).toString();
+            forms.add(String.format(Locale.ROOT, "%s %s (%d step%s, %s out of each device)", f.label,
+                    Units.seconds(f.seconds(link, payload, p)), f.steps(p), f.steps(p) == 1 ? "" : "s", Units.bytes(f.wireBytes(payload, p))));
+        return forms.toString();
     }
 
     /** The form the engine takes for these (working) devices: one-shot up to two, on one GPU and on CPUs; else a ring. */

@@ -22,14 +22,14 @@ final class CommEstimator {
         Map<QuantType, Long> perReduce = new EnumMap<>(QuantType.class);
         for (QuantType t : PlanOptions.REDUCE_TYPES) perReduce.put(t, reduceBytes(s, o.batch(), t));
         List<CommStep> steps = new ArrayList<>();
-        int reducesPerLayer = 0, working = 0;
+        int reducesPerLayer = 0, reduceDevices = 0;
         AllReduceForm form = null;
         if (o.mode() == SplitMode.GRAPH) {
             List<DeviceSpec> active = shards.stream().filter(d -> !d.isIdle()).map(d -> devices.get(d.device())).toList();
             int p = active.size();
             if (p > 1) {
                 form = AllReduceForm.of(active);
-                working = p;
+                reduceDevices = p;
                 reducesPerLayer = 2;
                 long hidden = 4L * s.nEmbd() * o.batch();
                 if (!s.tiedOutput() || shards.stream().anyMatch(d -> !d.isIdle() && d.vocab().isEmpty()))
@@ -61,8 +61,7 @@ final class CommEstimator {
         }
         long wire = steps.stream().mapToLong(CommStep::wireBytes).sum();
         double secs = steps.stream().mapToDouble(CommStep::seconds).sum();
-        return new CommPlan(o.reduceType(), o.batch(), link, reducesPerLayer, form, form == null ? 0 : working, perReduce,
-                steps, wire, secs);
+        return new CommPlan(o.reduceType(), o.batch(), link, reducesPerLayer, form, reduceDevices, perReduce, steps, wire, secs);
     }
 
     /** n_embd x batch x element size: the partial sums of one row-parallel matmul. */
