@@ -30,6 +30,15 @@ public final class Charts {
 
     private Charts() {}
 
+    private static final java.awt.Color[] PALETTE = {new java.awt.Color(31, 119, 180), new java.awt.Color(255, 127, 14),
+            new java.awt.Color(44, 160, 44), new java.awt.Color(214, 39, 40), new java.awt.Color(148, 103, 189),
+            new java.awt.Color(140, 86, 75), new java.awt.Color(227, 119, 194), new java.awt.Color(127, 127, 127)};
+
+    /** The i-th of the charts' series colours (they repeat after eight): one colour per device, or per device count. */
+    static java.awt.Color colour(int i) {
+        return PALETTE[i % PALETTE.length];
+    }
+
     /**
      * PNG plus a one-line text/plain description. PNG rather than SVG because nbconvert's HTML export strips inline
      * SVG content, while every front end shows a PNG; {@link #svg} is there for vector output on request.

@@ -175,15 +175,13 @@ public final class PlanTables {
                 for (int i = 0; i < points; i++) micros[i] = f.seconds(link, (long) bytes[i], p) * 1e6;
                 XYSeries s = c.addSeries(f.label + ", " + p + " devices", bytes, micros);
                 s.setMarker(SeriesMarkers.NONE);
-                s.setLineColor(SERIES_COLOURS[k % SERIES_COLOURS.length]);
+                s.setLineColor(Charts.colour(k));
                 s.setLineStyle(f == AllReduceForm.ONE_SHOT ? SOLID : DASHED);
             }
         }
         return c;
     }
 
-    private static final java.awt.Color[] SERIES_COLOURS = {new java.awt.Color(31, 119, 180), new java.awt.Color(255, 127, 14),
-            new java.awt.Color(44, 160, 44), new java.awt.Color(214, 39, 40)};
     private static final java.awt.BasicStroke SOLID = new java.awt.BasicStroke(2f);
     private static final java.awt.BasicStroke DASHED = new java.awt.BasicStroke(2f, java.awt.BasicStroke.CAP_BUTT,
             java.awt.BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f);

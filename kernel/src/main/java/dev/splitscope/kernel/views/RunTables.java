@@ -83,16 +83,13 @@ public final class RunTables {
         java.util.Set<Integer> syncsDrawn = new java.util.HashSet<>();
         for (StepTiming t : timings) {
             double from = t.startNanos() / 1e3, to = from + t.computeNanos() / 1e3;
-            addBar(c, "split " + t.split(), from, to, t.device(), bar, PALETTE[t.device() % PALETTE.length]);
+            addBar(c, "split " + t.split(), from, to, t.device(), bar, Charts.colour(t.device()));
             if (t.syncNanos() > 0 && syncsDrawn.add(t.group()))
                 for (int d = 0; d < deviceNames.size(); d++)
                     addBar(c, "sync " + t.group() + "/" + d, t.syncStartNanos() / 1e3, (t.syncStartNanos() + t.syncNanos()) / 1e3, d, bar, Color.GRAY);
         }
         return c;
     }
-
-    private static final Color[] PALETTE = {new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44),
-            new Color(214, 39, 40), new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194), new Color(127, 127, 127)};
 
     private static void addBar(XYChart c, String name, double from, double to, int device, BasicStroke stroke, Color colour) {
         XYSeries s = c.addSeries(name, new double[]{from, Math.max(to, from + 0.01)}, new double[]{device, device});
