@@ -315,10 +315,11 @@ __device__ __forceinline__ float combine_batch(const float* __restrict__ part, c
     float L = 0.f, acc = 0.f;
 #pragma unroll
     for (int s = 0; s < COMBINE_BATCH; s++)
-        if (s < used) L += m[s].y * __expf(m[s].x - M);
-#pragma unroll
-    for (int s = 0; s < COMBINE_BATCH; s++)
-        if (s < used) acc += p[s] * __expf(m[s].x - M);
+        if (s < used) {
+            float e = __expf(m[s].x - M);  // each sum still adds in split order
+            L += m[s].y * e;
+            acc += p[s] * e;
+        }
     return acc / L;
 }
 
