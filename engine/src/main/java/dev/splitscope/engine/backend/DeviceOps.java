@@ -38,6 +38,16 @@ public interface DeviceOps extends AutoCloseable {
 
     Weight weight(WeightView view);
 
+    /**
+     * Readies a weight before the first step, for use as a matrix (matmul, the embedding table) or as a vector (norm,
+     * bias, rope factors). A GPU uploads it now: an upload inside a step first has to launch what the step has queued,
+     * and on tensor-parallel ranks that may be a reduction waiting for a peer that is itself waiting on the upload.
+     */
+    default void preload(Weight w, boolean matrix) {}
+
+    /** Readies one layer's gate, up or down weights of every expert before the first step (see {@link #preload}). */
+    default void preloadExperts(Weight[] ws) {}
+
     /** A KV shard holding {@code cells} positions for the layers marked in {@code layers} (the others stay empty). */
     KvCache allocKv(boolean[] layers, int cells, int kvHeads, int headDim, QuantType kvType);
 

@@ -100,6 +100,22 @@ final class DeviceRun implements AutoCloseable {
         }
     }
 
+    /** Readies, before any step runs, the weights {@link #exec} will read for node {@code n}. */
+    void preload(Node n) {
+        switch (n.op()) {
+            case GET_ROWS -> ops.preload(weights.get(TensorRole.TOKEN_EMBD, -1), true);
+            case RMS_NORM, ADD_BIAS -> ops.preload(weights.get(n.weight(), n.layer()), false);
+            case MUL_MAT -> ops.preload(matrix(n), true);
+            case ROPE -> {
+                if (ropeFreqs != null) ops.preload(ropeFreqs, false);
+            }
+            case MOE_FFN -> {
+                for (DeviceOps.Weight[] ws : expertsOf(n.layer())) ops.preloadExperts(ws);
+            }
+            default -> {}
+        }
+    }
+
     private void countRouting(Node n, int tokens) {
         DeviceOps.Act route = act(n.id());
         float[] host = new float[tokens * route.width()];

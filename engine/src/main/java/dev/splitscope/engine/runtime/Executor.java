@@ -77,6 +77,25 @@ public final class Executor implements AutoCloseable {
                     return t;
                 });
             }
+        preloadWeights();
+    }
+
+    /**
+     * Every device readies the weights of its splits now, on its host thread, so no step uploads any (see
+     * {@link DeviceOps#preload}). On failure the threads and the collective are released; the devices stay the
+     * caller's, as no executor was made.
+     */
+    private void preloadWeights() {
+        try {
+            onEveryDevice(d -> {
+                for (Split s : splitsOf.get(d))
+                    for (int id = s.firstNode(); id <= s.lastNode(); id++) devices[d].preload(graph.node(id));
+            });
+        } catch (RuntimeException e) {
+            for (ExecutorService t : hostThreads) if (t != null) t.shutdownNow();
+            if (collective != null) collective.close();
+            throw e;
+        }
     }
 
     public List<Split> splits() {

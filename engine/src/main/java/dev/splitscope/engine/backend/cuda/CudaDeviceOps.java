@@ -15,8 +15,8 @@ import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
 /**
- * The engine's device operations on one CUDA GPU (or one logical device sharing it). Weights are uploaded once, on
- * first use; single-token steps are deferred and replayed as CUDA graphs; prompt batches of 32 tokens or more
+ * The engine's device operations on one CUDA GPU (or one logical device sharing it). Weights are uploaded once, when the
+ * executor preloads them (or on first use); single-token steps are deferred and replayed as CUDA graphs; prompt batches of 32 tokens or more
  * multiply through cuBLAS. Host copies (upload, download, token ids, the position) first run what was deferred.
  *
  * <p>A single-token step reads its token id and position from device memory: staged in pinned memory and copied in
@@ -297,6 +297,17 @@ public final class CudaDeviceOps implements DeviceOps {
         CudaWeight w = new CudaWeight(view);
         owned.add(w);
         return w;
+    }
+
+    @Override
+    public void preload(Weight w, boolean matrix) {
+        if (matrix) matrix(w);
+        else vector(w);
+    }
+
+    @Override
+    public void preloadExperts(Weight[] ws) {
+        experts(ws);
     }
 
     private DeviceWeight matrix(Weight w) {

@@ -9,7 +9,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * A weight handed to the CUDA device: uploaded on first use (experts are uploaded stacked instead, by
+ * A weight handed to the CUDA device: uploaded when first preloaded or used (experts are uploaded stacked instead, by
  * {@link CudaExperts}), in the layout of its matvec kernel; vectors (norms, biases) also as f32.
  */
 final class CudaWeight implements DeviceOps.Weight, AutoCloseable {

@@ -148,6 +148,19 @@ class CudaGreedyGoldenTest {
         assertArrayEquals(ids, run(path, 2, half, 48, prompt, ReducePath.PEER, ReduceType.F16, null, seen), path + ": f16 peer reduce");
     }
 
+    /**
+     * A one-token prompt, so the very first step is a decode step recorded as a graph: the ranks' reductions must not
+     * wait on a weight upload (every weight is on the device before the first step).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {2, 4})
+    void oneTokenPromptOnLogicalDevices(int devices) throws Exception {
+        int[] prompt = {Golden.of("stories260K.gguf").promptIds()[0]};
+        int[] ids1 = run("stories260K.gguf", 1, null, 24, prompt);
+        assertArrayEquals(ids1, run("stories260K.gguf", devices, null, 24, prompt, ReducePath.PEER, ReduceType.F32, null),
+                devices + " logical devices vs 1, from a one-token prompt");
+    }
+
     /** Two real GPUs (skipped on one): NCCL and peer paths reproduce the one-GPU ids. */
     @ParameterizedTest
     @ValueSource(strings = {"stories260K.gguf", "derived/stories260K-Q8_0.gguf", "derived/stories260K-moe4-split-all4.gguf"})
