@@ -58,7 +58,7 @@ public final class CudaModelBench {
                 Random r = new Random(1);
                 int[] prompt = new int[pp];
                 for (int i = 0; i < pp; i++) prompt[i] = r.nextInt(s.nVocab());
-                run.forward(prompt, 0);  // uploads the weights, creates cuBLAS, loads everything
+                run.forward(prompt, 0);  // creates cuBLAS and scratch (making the run uploaded the weights)
                 double loadS = (System.nanoTime() - t0) / 1e9;
                 double ppMs = best(() -> run.forward(prompt, 0), 3);
                 for (int i = 0; i < 64; i++) run.forwardGreedy(new int[] {prompt[i % pp]}, i);  // warm-up: decode graphs, the JIT
@@ -84,7 +84,7 @@ public final class CudaModelBench {
                 gpu.setGraphTiming(false);
                 double argmaxUs = argmaxMicros(gpu, s.nVocab());
                 double roofMs = bytes / bw * 1e3;
-                System.out.printf("model %s (%s, %d layers) on %s, weights read per token %.2f GB, first batch incl. upload %.1f s%n",
+                System.out.printf("model %s (%s, %d layers) on %s, weights read per token %.2f GB, load and first batch %.1f s%n",
                         path.getFileName(), s.name(), s.nLayer(), String.join(",", run.deviceNames()), bytes / 1e9, loadS);
                 System.out.printf("cuMemcpyDtoD bandwidth (read+write) %.0f GB/s -> roofline %.3f ms/token = %.1f tok/s%n", bw / 1e9, roofMs, 1e3 / roofMs);
                 System.out.printf("pp%d: %.1f ms = %.0f tok/s%n", pp, ppMs, pp * 1e3 / ppMs);
