@@ -3,9 +3,10 @@
 // - push (decode-sized rows): each rank stores its partial into every rank's inbox as (value, sequence) pairs and
 //   sums what its own inbox holds once every pair carries this reduction's sequence number; no fence, no flag;
 // - barrier + sum (prompt batches): each rank signals that its partial is complete, waits until every rank has, then
-//   reads all partials (its own and its peers', through peer access or the shared memory of one GPU). Signals: each
-//   rank has a mailbox of MAX_RANKS counters in its own memory; rank p raises slot p of every mailbox (stores to a
-//   peer are posted, no round trip) and polls only its own mailbox.
+//   reads all partials (its own and its peers', through peer access or the shared memory of one GPU). From three ranks
+//   on it is two-shot: each rank sums one chunk and stores it into every rank's output, and a second barrier waits for
+//   every chunk. Signals: each rank has a mailbox of MAX_RANKS counters in its own memory; rank p raises slot p of
+//   every mailbox (stores to a peer are posted, no round trip) and polls only its own mailbox.
 // Counters and sequence numbers count reductions (and argmax.cu's winner picks) and only grow, so they serve every
 // reduction point and every graph replay.
 #include "pairs.cuh"
@@ -38,21 +39,20 @@ __device__ __forceinline__ bool signal_and_wait(int* const* slots, int* own, con
     return true;
 }
 
-// dst[i] = the sum over ranks of src_r[i] in rank order, each rounded through the reduce type, for i = i0, i0 + stride...
-__device__ __forceinline__ void sum_ranks(const float* const* src, float* dst, int ranks, long long n, int type,
-                                          long long i0, long long stride) {
-    for (long long i = i0; i < n; i += stride) {
-        float s = 0.f;
-        for (int r = 0; r < ranks; r++) s += travel(__ldcg(src[r] + i), type);
-        dst[i] = travel(s, type);
-    }
+// Element i of the sum over ranks of src_r[i] in rank order, each partial rounded through the reduce type, and the sum
+// rounded again.
+__device__ __forceinline__ float rank_order_sum(const float* const* src, int ranks, long long i, int type) {
+    float s = 0.f;
+    for (int r = 0; r < ranks; r++) s += travel(__ldcg(src[r] + i), type);
+    return travel(s, type);
 }
 
-// This rank's mailbox slots and the partials of up to 8 ranks arrive as separate arguments (the launcher passes
-// scalars only).
+// This rank's mailbox slots, the partials and the outputs of up to 8 ranks arrive as separate arguments (the launcher
+// passes scalars only).
 #define RANK_SLOTS int *f0, int *f1, int *f2, int *f3, int *f4, int *f5, int *f6, int *f7
 #define RANK_SRCS const float *s0, const float *s1, const float *s2, const float *s3, const float *s4, const float *s5, \
                   const float *s6, const float *s7
+#define RANK_DSTS float *d0, float *d1, float *d2, float *d3, float *d4, float *d5, float *d6, float *d7
 
 // Signal and wait in a single thread: a grid of spinning blocks could fill the GPU and starve the very peer it waits
 // for (logical devices share one GPU).
@@ -61,10 +61,24 @@ extern "C" __global__ void ar_barrier(RANK_SLOTS, int* own, const int* mail, int
     signal_and_wait(slots, own, mail, ranks, error);
 }
 
-// The sum after ar_barrier, over the whole grid.
+// One-shot, after ar_barrier: this rank sums every element of every rank's partial, over the whole grid.
 extern "C" __global__ void ar_sum(RANK_SRCS, float* dst, int ranks, long long n, int type) {
     const float* src[MAX_RANKS] = {s0, s1, s2, s3, s4, s5, s6, s7};
-    sum_ranks(src, dst, ranks, n, type, (long long) blockIdx.x * blockDim.x + threadIdx.x, (long long) gridDim.x * blockDim.x);
+    for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long) gridDim.x * blockDim.x)
+        dst[i] = rank_order_sum(src, ranks, i, type);
+}
+
+// Two-shot, between two ar_barriers: this rank sums only its chunk [lo, hi) of the partials (reduce-scatter) and
+// stores it into every rank's output (all-gather), so each rank reads and sends 1/p of the buffer per peer instead of
+// a whole partial. The chunks add in rank order as ar_sum does, so both forms give the same bits. Only this rank reads
+// or writes its chunk, so an output may be its rank's partial itself.
+extern "C" __global__ void ar_sum_chunk(RANK_SRCS, RANK_DSTS, int ranks, long long lo, long long hi, int type) {
+    const float* src[MAX_RANKS] = {s0, s1, s2, s3, s4, s5, s6, s7};
+    float* dst[MAX_RANKS] = {d0, d1, d2, d3, d4, d5, d6, d7};
+    for (long long i = lo + (long long) blockIdx.x * blockDim.x + threadIdx.x; i < hi; i += (long long) gridDim.x * blockDim.x) {
+        float v = rank_order_sum(src, ranks, i, type);
+        for (int r = 0; r < ranks; r++) dst[r][i] = v;
+    }
 }
 
 // ---- push ----

@@ -3,9 +3,9 @@ package dev.splitscope.engine.backend;
 import java.util.Locale;
 
 /**
- * How tensor-parallel partial sums are added up across devices. AUTO takes the best the devices offer: the peer path on
- * one GPU and between two GPUs with peer access, NCCL from three GPUs on (or without peer access) where libnccl is
- * present, the peer path where it is not, and the host otherwise (always for CPU devices).
+ * How tensor-parallel partial sums are added up across devices. AUTO takes the best the devices offer: the peer path
+ * where every GPU reaches every other (logical devices of one GPU always do), NCCL between GPUs without peer access
+ * where libnccl is present, and the host otherwise (always for CPU devices).
  */
 public enum ReducePath {
     AUTO, HOST, PEER, NCCL;

@@ -28,7 +28,7 @@ public final class RunOptions {
     String reduce;
 
     @Option(names = "--reduce-path", defaultValue = "auto",
-            description = "Where partial sums meet: auto, host, peer (device reads) or nccl (default: ${DEFAULT-VALUE}: peer on one or two GPUs, nccl from three, host for CPU devices)")
+            description = "Where partial sums meet: auto, host, peer (device reads) or nccl (default: ${DEFAULT-VALUE}: peer where the GPUs reach each other, else nccl, host for CPU devices)")
     String reducePath;
 
     @Option(names = {"-c", "--ctx"}, description = "Context length (default: enough for the run, at least 512)")

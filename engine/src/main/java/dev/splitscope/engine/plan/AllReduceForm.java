@@ -5,19 +5,31 @@ import java.util.Locale;
 import java.util.StringJoiner;
 
 /**
- * How an all-reduce moves the partial sums, as the engine's automatic reduce path (ReducePath.AUTO) runs it. A decode
- * step's buffers are a few KB, where a latency step costs more than the bytes: one exchange beats the 2(p-1) steps of
- * a ring until the ring's smaller share of the bytes pays, which takes large buffers and many devices.
+ * How an all-reduce moves the partial sums. A decode step's buffers are a few KB, where a latency step costs more than
+ * the bytes: one exchange beats the 2(p-1) steps of a ring until the ring's smaller share of the bytes pays, which
+ * takes large buffers and many devices. Two-shot sends the ring's bytes in two steps. The engine's automatic reduce
+ * path (ReducePath.AUTO, on GPUs that reach each other) takes one-shot for rows up to {@link #ONE_SHOT_MAX_VALUES}
+ * values and two-shot above that from three devices on ({@link #of}); NCCL, which it takes only when asked or where
+ * peer access is missing, runs a ring.
  */
 public enum AllReduceForm {
     /**
      * Every device sends its whole partial to every other and adds what it gets: one step, p-1 times the buffer out
-     * of each device. The engine's peer path, which it takes on one GPU (logical devices) and between two; CPU devices
-     * meet on the host, also in one step.
+     * of each device. The engine's peer path for decode rows, and for every size up to two devices; CPU devices meet
+     * on the host, also in one step.
      */
     ONE_SHOT("one-shot"),
+    /**
+     * Each device sums one p-th of the buffer from every partial (reduce-scatter) and sends that chunk to every other
+     * (all-gather): two steps, 2(p-1)/p of the buffer out of each device. The engine's peer path for prompt batches
+     * from three devices on.
+     */
+    TWO_SHOT("two-shot"),
     /** Reduce-scatter, then all-gather, around a ring: 2(p-1) steps, 2(p-1)/p of the buffer out of each device (NCCL). */
     RING("ring");
+
+    /** The most values the engine's peer path reduces one-shot on any number of devices (CudaBackend.ALL_REDUCE_SMALL). */
+    public static final int ONE_SHOT_MAX_VALUES = 16384;
 
     public final String label;
 
@@ -32,7 +44,11 @@ public enum AllReduceForm {
 
     /** Latency-bound steps of one all-reduce over {@code p} devices. */
     public int steps(int p) {
-        return this == ONE_SHOT ? 1 : 2 * (p - 1);
+        return switch (this) {
+            case ONE_SHOT -> 1;
+            case TWO_SHOT -> 2;
+            case RING -> 2 * (p - 1);
+        };
     }
 
     /** Estimated seconds of one all-reduce of {@code payload} bytes over {@code p} devices on {@code link}. */
@@ -41,7 +57,7 @@ public enum AllReduceForm {
     }
 
     /**
-     * Both forms side by side for one all-reduce, for people: which would be faster on this link at this size, and
+     * Every form side by side for one all-reduce, for people: which would be faster on this link at this size, and
      * which the engine takes ({@code chosen}).
      */
     public static String compare(LinkSpec link, long payload, int p, AllReduceForm chosen) {
@@ -53,12 +69,12 @@ public enum AllReduceForm {
         return forms.toString();
     }
 
-    /** The form the engine takes for these (working) devices: one-shot up to two, on one GPU and on CPUs; else a ring. */
-    static AllReduceForm of(List<DeviceSpec> working) {
-        if (working.size() <= 2) return ONE_SHOT;
-        DeviceSpec first = working.getFirst();
-        boolean oneGpu = working.stream().allMatch(d -> d.kind() == DeviceKind.CUDA && d.id().equals(first.id()));
+    /**
+     * The form the engine takes for an all-reduce of {@code values} values over these (working) devices: one-shot up
+     * to two devices, on CPUs and for rows up to {@link #ONE_SHOT_MAX_VALUES}; two-shot above that.
+     */
+    static AllReduceForm of(List<DeviceSpec> working, long values) {
         boolean cpus = working.stream().allMatch(d -> d.kind() == DeviceKind.CPU);
-        return oneGpu || cpus ? ONE_SHOT : RING;
+        return working.size() <= 2 || cpus || values <= ONE_SHOT_MAX_VALUES ? ONE_SHOT : TWO_SHOT;
     }
 }

@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * Communication of one forward step. Graph mode: the embedded tokens broadcast from device 0, two all-reduces per
- * layer (after attn_output and ffn_down) in the form the engine would take ({@link AllReduceForm}: one-shot up to two
- * GPUs, a ring from three), then a gather of the logits slices to device 0. Layer mode: one copy of the f32 hidden
+ * layer (after attn_output and ffn_down) in the form the engine would take ({@link AllReduceForm}: one-shot for decode
+ * rows and up to two devices, two-shot for larger batches from three), then a gather of the logits slices to device 0. Layer mode: one copy of the f32 hidden
  * state at every device boundary (and to the lm_head's device). None: nothing.
  */
 final class CommEstimator {
@@ -28,7 +28,7 @@ final class CommEstimator {
             List<DeviceSpec> active = shards.stream().filter(d -> !d.isIdle()).map(d -> devices.get(d.device())).toList();
             int p = active.size();
             if (p > 1) {
-                form = AllReduceForm.of(active);
+                form = AllReduceForm.of(active, (long) s.nEmbd() * o.batch());
                 reduceDevices = p;
                 reducesPerLayer = 2;
                 long hidden = 4L * s.nEmbd() * o.batch();

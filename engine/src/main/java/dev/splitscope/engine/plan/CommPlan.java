@@ -20,7 +20,7 @@ public record CommPlan(QuantType reduceType, int batch, LinkSpec link, int reduc
         steps = List.copyOf(steps);
     }
 
-    /** Both all-reduce forms for one of this plan's reduces ({@link AllReduceForm#compare}); empty when there are none. */
+    /** Every all-reduce form for one of this plan's reduces ({@link AllReduceForm#compare}); empty when there are none. */
     public String formsCompared() {
         return allReduceForm == null ? "" : AllReduceForm.compare(link, bytesPerReduce.get(reduceType), allReduceDevices, allReduceForm);
     }

@@ -3,7 +3,7 @@ package dev.splitscope.engine.plan;
 /**
  * One communication of a forward step. {@code payloadBytes} is the tensor being reduced or moved
  * (n_embd × batch × element size for a reduce); {@code wireBytes} is what the busiest device sends over its link
- * (p-1 × payload for a one-shot all-reduce, 2(p-1)/p × payload for a ring: {@link AllReduceForm}); {@code seconds} is
+ * (p-1 × payload for a one-shot all-reduce, 2(p-1)/p × payload for two-shot or a ring: {@link AllReduceForm}); {@code seconds} is
  * the estimate on the plan's link.
  * {@code fromDevice}/{@code toDevice} are -1 for a collective over all devices.
  */

@@ -119,33 +119,44 @@ class LargeModelPlanTest {
         assertEquals(8192L * 4, c.bytesPerReduce().get(QuantType.F32));
         assertEquals(160, c.count(CommStep.Kind.ALL_REDUCE));
         CommStep first = c.steps().stream().filter(x -> x.kind() == CommStep.Kind.ALL_REDUCE).findFirst().orElseThrow();
-        assertEquals(2L * 3 * 16384 / 4, first.wireBytes());
-        assertEquals(6 * 3e-6 + first.wireBytes() / 450e9, first.seconds(), 1e-12);
+        assertEquals(3L * 16384, first.wireBytes(), "a decode row goes one-shot");
+        assertEquals(3e-6 + first.wireBytes() / 450e9, first.seconds(), 1e-12);
         Plan pcie = plan(L70, QuantType.Q4_0, "4x80GiB", o.withLink(null));
         assertTrue(pcie.comm().totalSeconds() > c.totalSeconds());
     }
 
-    /** The all-reduce takes the form the engine would: one exchange up to two GPUs, on one GPU and on CPUs; else a ring. */
+    /**
+     * The all-reduce takes the form the engine would: one exchange for decode rows, up to two devices and on CPUs;
+     * two-shot for larger batches from three devices on.
+     */
     @Test
     void allReducesTakeTheEnginesForm() {
         PlanOptions o = PlanOptions.of(SplitMode.GRAPH).withLink(LinkSpec.NVLINK4);
+        PlanOptions prompt = o.withBatch(512);
         long payload = 8192L * 4;
         CommPlan two = plan(L70, QuantType.Q4_0, "2xH200", o).comm();
         assertEquals(AllReduceForm.ONE_SHOT, two.allReduceForm());
         assertEquals(payload, firstAllReduce(two).wireBytes());
         assertEquals(3e-6 + payload / 450e9, firstAllReduce(two).seconds(), 1e-12, "one latency step, not a ring's two");
+        assertEquals(AllReduceForm.ONE_SHOT, plan(L70, QuantType.Q4_0, "2xH200", prompt).comm().allReduceForm(), "two devices: one-shot at any size");
         CommPlan four = plan(L70, QuantType.Q4_0, "4xH200", o).comm();
-        assertEquals(AllReduceForm.RING, four.allReduceForm());
+        assertEquals(AllReduceForm.ONE_SHOT, four.allReduceForm());
         assertEquals("one all-reduce of 32.0 KiB over 4 devices on nvlink4: one-shot 3.2 µs (1 step, 96.0 KiB out of each device);"
-                + " ring 18.1 µs (6 steps, 48.0 KiB out of each device); the engine takes ring", four.formsCompared());
-        assertTrue(two.formsCompared().endsWith("the engine takes one-shot"), two.formsCompared());
+                + " two-shot 6.1 µs (2 steps, 48.0 KiB out of each device); ring 18.1 µs (6 steps, 48.0 KiB out of each device);"
+                + " the engine takes one-shot", four.formsCompared());
+        CommPlan fourPrompt = plan(L70, QuantType.Q4_0, "4xH200", prompt).comm();
+        assertEquals(AllReduceForm.TWO_SHOT, fourPrompt.allReduceForm());
+        assertEquals(2L * 3 * payload * 512 / 4, firstAllReduce(fourPrompt).wireBytes(), "a ring's bytes");
+        assertEquals(2 * 3e-6 + firstAllReduce(fourPrompt).wireBytes() / 450e9, firstAllReduce(fourPrompt).seconds(), 1e-12, "in two steps");
+        assertTrue(fourPrompt.formsCompared().endsWith("the engine takes two-shot"), fourPrompt.formsCompared());
 
         List<DeviceSpec> oneGpu = new java.util.ArrayList<>();
         for (int i = 0; i < 4; i++) oneGpu.add(new DeviceSpec(i, "cuda:0", DeviceKind.CUDA, "NVIDIA H200", 140 * GIB, 4.8e12, LinkSpec.NVLINK4));
         CommPlan logical = Planner.plan(L70, TensorLayout.tensors(L70, QuantType.Q4_0), oneGpu, o).comm();
         assertEquals(AllReduceForm.ONE_SHOT, logical.allReduceForm());
         assertEquals(3 * payload, firstAllReduce(logical).wireBytes(), "every partial to each of the three others");
-        assertEquals(AllReduceForm.ONE_SHOT, plan(L70, QuantType.Q4_0, "cpu:4", o).comm().allReduceForm());
+        assertEquals(AllReduceForm.TWO_SHOT, Planner.plan(L70, TensorLayout.tensors(L70, QuantType.Q4_0), oneGpu, prompt).comm().allReduceForm());
+        assertEquals(AllReduceForm.ONE_SHOT, plan(L70, QuantType.Q4_0, "cpu:4", prompt).comm().allReduceForm(), "CPUs meet on the host");
         assertEquals(null, plan(L70, QuantType.Q4_0, "1xH200", o).comm().allReduceForm());
     }
 

@@ -157,11 +157,11 @@ public final class PlanTables {
 
     /**
      * Estimated time of one all-reduce against its buffer size (1 KiB to 64 MiB, log scales) on {@code link}, one-shot
-     * (solid) and ring (dashed) for each device count: where the lines cross, the ring's smaller share of the bytes
-     * starts to pay for its extra latency steps.
+     * (solid), two-shot (dotted) and ring (dashed) for each device count: where the lines cross, the smaller share of
+     * the bytes starts to pay for the extra latency steps.
      */
     public static XYChart allReduceForms(LinkSpec link, int... deviceCounts) {
-        XYChart c = new XYChartBuilder().width(760).height(420).title("one all-reduce on " + link.name() + ": one-shot and ring")
+        XYChart c = new XYChartBuilder().width(760).height(420).title("one all-reduce on " + link.name() + ": one-shot, two-shot and ring")
                 .xAxisTitle("buffer (bytes)").yAxisTitle("µs").build();
         c.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true);
         int points = 17;
@@ -176,7 +176,11 @@ public final class PlanTables {
                 XYSeries s = c.addSeries(f.label + ", " + p + " devices", bytes, micros);
                 s.setMarker(SeriesMarkers.NONE);
                 s.setLineColor(Charts.colour(k));
-                s.setLineStyle(f == AllReduceForm.ONE_SHOT ? SOLID : DASHED);
+                s.setLineStyle(switch (f) {
+                    case ONE_SHOT -> SOLID;
+                    case TWO_SHOT -> DOTTED;
+                    case RING -> DASHED;
+                });
             }
         }
         return c;
@@ -185,6 +189,8 @@ public final class PlanTables {
     private static final java.awt.BasicStroke SOLID = new java.awt.BasicStroke(2f);
     private static final java.awt.BasicStroke DASHED = new java.awt.BasicStroke(2f, java.awt.BasicStroke.CAP_BUTT,
             java.awt.BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f);
+    private static final java.awt.BasicStroke DOTTED = new java.awt.BasicStroke(2f, java.awt.BasicStroke.CAP_ROUND,
+            java.awt.BasicStroke.JOIN_ROUND, 10f, new float[] {1f, 4f}, 0f);
 
     /** KV bytes at the plan's context, layer (rows) × device (columns), in KiB or MiB whichever reads better. */
     public static HeatMapChart kvHeatMap(Plan plan) {

@@ -98,9 +98,11 @@ class ViewsTest {
     @Test
     void allReduceFormsChartDrawsThePlannersEstimate() {
         var chart = PlanTables.allReduceForms(LinkSpec.NVLINK4, 2, 8);
-        assertEquals(4, chart.getSeriesMap().size());
+        assertEquals(6, chart.getSeriesMap().size(), "three forms for each device count");
         var ring8 = chart.getSeriesMap().get("ring, 8 devices");
         assertEquals(AllReduceForm.RING.seconds(LinkSpec.NVLINK4, 1024, 8) * 1e6, ring8.getYData()[0], 1e-9);
+        var twoShot8 = chart.getSeriesMap().get("two-shot, 8 devices");
+        assertEquals(AllReduceForm.TWO_SHOT.seconds(LinkSpec.NVLINK4, 64L << 20, 8) * 1e6, twoShot8.getYData()[16], 1e-9);
         assertTrue(Charts.svg(chart).startsWith("<svg"));
         assertThrows(IllegalArgumentException.class, () -> PlanTables.allReduceForms(LinkSpec.NVLINK4, 1));
     }

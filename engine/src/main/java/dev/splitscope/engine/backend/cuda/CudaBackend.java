@@ -514,8 +514,11 @@ public final class CudaBackend implements AutoCloseable {
                 counter, rank, boxes.length, error));
     }
 
-    /** Reductions up to this many floats (even, 8-byte aligned) run as one single-block push ({@link #allReducePush}). */
-    public static final int ALL_REDUCE_SMALL = 16384;
+    /**
+     * Reductions up to this many floats (even, 8-byte aligned) run as one single-block push ({@link #allReducePush}).
+     * The planner's own line, so that its estimate takes the form this path runs.
+     */
+    public static final int ALL_REDUCE_SMALL = dev.splitscope.engine.plan.AllReduceForm.ONE_SHOT_MAX_VALUES;
 
     /** True when {@link #allReducePush} takes n floats from src into dst: an even count up to ALL_REDUCE_SMALL, 8-byte aligned. */
     static boolean pushable(long src, long dst, long n) {
@@ -571,6 +574,15 @@ public final class CudaBackend implements AutoCloseable {
     public void allReduceSum(long[] srcs, long dst, long n, int type) {
         kernels.launch(Kernel.AR_SUM, (int) Math.max(1, Math.min((n + 1023) / 1024, 1024)), 1, 1, 256, 1,
                 rankArgs(new long[][] {srcs}, dst, srcs.length, n, type));
+    }
+
+    /**
+     * This rank's share of a two-shot all-reduce, between two {@link #allReduceBarrier}s: elements [lo, hi) of the
+     * ranks' src partials summed in rank order (as {@link #allReduceSum}) and stored into every rank's dst.
+     */
+    public void allReduceSumChunk(long[] srcs, long[] dsts, long lo, long hi, int type) {
+        kernels.launch(Kernel.AR_SUM_CHUNK, (int) Math.max(1, Math.min((hi - lo + 1023) / 1024, 1024)), 1, 1, 256, 1,
+                rankArgs(new long[][] {srcs, dsts}, srcs.length, lo, hi, type));
     }
 
     /** Kernel arguments: each per-rank array padded to {@value #MAX_RANKS} pointers (0 past the last rank), then the rest. */

@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Chooses the device-side all-reduce for a group of CUDA devices. AUTO takes the peer path on one GPU (logical devices)
- * and between two GPUs that reach each other: on two H200s over NVLink they beat NCCL for decode and prompts
- * (docs/BENCHMARKS.md). From three GPUs on it takes NCCL (f32, libnccl present): the one-shot peer sum moves p-1
- * partials into every rank, a ring 2(p-1)/p, which tells for prompt-sized reductions. The peer path again where NCCL
- * is missing; otherwise none, and the executor reduces through the host.
+ * Chooses the device-side all-reduce for a group of CUDA devices. AUTO takes the peer path wherever every rank's GPU
+ * reaches every other's (logical devices of one GPU always do): one-shot for decode rows, which on two H200s over
+ * NVLink beat NCCL for decode and prompts (docs/BENCHMARKS.md), and two-shot for prompt batches from three ranks on,
+ * which moves a ring's bytes in two steps instead of 2(p-1). NCCL where the GPUs cannot reach each other (f32, libnccl
+ * present), or when asked for; otherwise none, and the executor reduces through the host.
  */
 final class CudaCollectives {
     static final int MAX_PEER_RANKS = 8;
@@ -42,24 +42,23 @@ final class CudaCollectives {
                 ranks.stream().allMatch(b -> a.backend().device().canAccessPeer(b.backend().device())));
         if (path == ReducePath.PEER && !reachable)
             throw new IllegalArgumentException("the peer reduce path needs at most " + MAX_PEER_RANKS + " ranks whose GPUs can all reach each other");
-        boolean peerFirst = gpus == 1 || ranks.size() == 2;
-        if (reachable && (path == ReducePath.PEER || path == ReducePath.AUTO && peerFirst)) return new PeerAllReduce(ranks, type);
-        List<String> why = new ArrayList<>();
+        if (reachable && path != ReducePath.NCCL) return new PeerAllReduce(ranks, type);
         if (path == ReducePath.NCCL || gpus == ranks.size() && type == 0) {
             String refusal = gpus < ranks.size() ? "NCCL needs one GPU per rank (" + ranks.size() + " ranks on " + gpus + " GPU(s))"
                     : type != 0 ? "the NCCL path reduces in f32 only (reduce type " + reduceType + ")" : null;
+            List<String> why = new ArrayList<>();
             Optional<Nccl> nccl = refusal == null ? Nccl.load(why) : Optional.empty();
             if (nccl.isPresent()) {
                 try {
                     return new NcclAllReduce(ranks, nccl.get());
                 } catch (RuntimeException e) {
                     if (path == ReducePath.NCCL) throw e;
-                    why.add(e.getMessage());
+                    System.getLogger("splitscope").log(System.Logger.Level.WARNING, "NCCL did not start, partial sums meet on the host: " + e.getMessage());
                 }
             } else if (path == ReducePath.NCCL) {
                 throw new IllegalArgumentException(refusal != null ? refusal : "NCCL is not available (tried " + why + ")");
             }
         }
-        return reachable && path == ReducePath.AUTO ? new PeerAllReduce(ranks, type) : null;
+        return null;
     }
 }

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * What the device-side all-reduces share: the ranks (one CudaDeviceOps each) and a host rendezvous for launches
  * that run at once. Their kernels wait on the device for the other ranks, and a synchronous copy on the legacy stream
- * (a lazy weight upload) waits for every blocking stream of its GPU: had one rank queued its waiting kernel while
+ * (such as an upload) waits for every blocking stream of its GPU: had one rank queued its waiting kernel while
  * another still had such a copy to issue before its own part, neither could ever finish. So outside CUDA graphs the
  * ranks meet before queuing their parts (nobody has host work left before this reduction) and again after (every
  * part is queued before anybody goes on). Inside a deferred decode step the launches are only recorded.

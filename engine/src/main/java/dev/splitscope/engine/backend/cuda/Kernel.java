@@ -59,6 +59,7 @@ enum Kernel {
     ARGMAX_PICK("argmax", "argmax_pick"),
     AR_BARRIER("allreduce", "ar_barrier"),
     AR_SUM("allreduce", "ar_sum"),
+    AR_SUM_CHUNK("allreduce", "ar_sum_chunk"),
     AR_PUSH("allreduce", "ar_push"),
     AR_ADD_RMS_NORM_Q8("allreduce", "ar_add_rms_norm_q8");
 
@@ -72,7 +73,7 @@ enum Kernel {
      */
     boolean waitsInKernel() {
         return switch (this) {
-            case AR_BARRIER, AR_SUM, DEQUANT_F16, F32_TO_F16, REPACK_Q8_0, REPACK_Q4_0, REPACK_Q6_K -> false;
+            case AR_BARRIER, AR_SUM, AR_SUM_CHUNK, DEQUANT_F16, F32_TO_F16, REPACK_Q8_0, REPACK_Q4_0, REPACK_Q6_K -> false;
             default -> true;
         };
     }

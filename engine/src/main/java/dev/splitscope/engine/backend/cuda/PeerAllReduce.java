@@ -27,7 +27,9 @@ import static jcuda.driver.JCudaDriver.cuMemHostGetDevicePointer;
  * Larger ones (prompt batches) signal and read: each rank raises its counter in every rank's mailbox, one thread
  * waits until its own mailbox shows every rank's, and the ranks read the partials directly (logical devices of one
  * GPU share its memory; distinct GPUs need peer access). One step moves (p-1) partials into each rank, which for
- * decode-sized messages costs one latency instead of the 2(p-1) of a ring.
+ * decode-sized messages costs one latency instead of the 2(p-1) of a ring. From {@link #TWO_SHOT_FROM} ranks on a
+ * batch goes two-shot instead, as a ring's bytes in two steps: each rank sums one p-th of the buffer from every
+ * partial and stores it into every rank's output, and a second barrier waits until all chunks are in.
  *
  * <p>Each reduction point reads the same buffers at every step, so their addresses are exchanged once per point.
  * A partial is rewritten only in the next step, after later reductions that every rank must have signalled.
@@ -49,6 +51,11 @@ final class PeerAllReduce extends DeviceAllReduce {
      * the rows as they come; -Dsplitscope.cuda.earlyGather=false makes it wait for the matvec, for A/B runs.
      */
     private static final boolean EARLY_GATHER = CudaSwitch.on("earlyGather");
+    /**
+     * Ranks from which a batch-sized reduction goes two-shot (3, where one-shot would move 2 or more whole partials
+     * into each rank); -Dsplitscope.cuda.twoShotFrom=N moves it (2 to test it on two GPUs, 9 for one-shot only).
+     */
+    static final int TWO_SHOT_FROM = twoShotFromProperty();
     /** A PushTarget (common.cuh): 8 inbox addresses, the counter's, then rank, ranks and type. */
     private static final int PUSH_TARGET_BYTES = 8 * CudaBackend.MAX_RANKS + 8 + 3 * 4 + 4;
 
@@ -73,15 +80,28 @@ final class PeerAllReduce extends DeviceAllReduce {
     /** How many GPUs the ranks are on (fewer than ranks when logical devices share one). */
     private final int gpus;
 
-    /** The partials' addresses of one reduction point, filled in by each rank on first use. */
+    /** The partials' and outputs' addresses of one reduction point, filled in by each rank on first use. */
     private static final class Point {
         final long[] sources;
+        final long[] outputs;
         final CountDownLatch known;
 
         Point(int ranks) {
             sources = new long[ranks];
+            outputs = new long[ranks];
             known = new CountDownLatch(ranks);
         }
+    }
+
+    static int twoShotFromProperty() {
+        String v = System.getProperty("splitscope.cuda.twoShotFrom", "3");
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= 2) return n;
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("-Dsplitscope.cuda.twoShotFrom=" + v + ": not a number of ranks (2 or more)");
     }
 
     /** @param type 0 f32, 1 f16, 2 bf16: the type partial sums travel in */
@@ -138,7 +158,12 @@ final class PeerAllReduce extends DeviceAllReduce {
 
     @Override
     public String description() {
-        return "peer (one-shot, " + ranks.size() + " ranks" + (gpus == 1 ? " on one GPU" : "") + ")";
+        String forms = twoShot() ? "one-shot up to " + CudaBackend.ALL_REDUCE_SMALL + " values, two-shot above" : "one-shot";
+        return "peer (" + forms + ", " + ranks.size() + " ranks" + (gpus == 1 ? " on one GPU" : "") + ")";
+    }
+
+    private boolean twoShot() {
+        return ranks.size() >= TWO_SHOT_FROM;
     }
 
     /** No two ranks share a GPU. */
@@ -165,10 +190,19 @@ final class PeerAllReduce extends DeviceAllReduce {
             return;
         }
         if (producer != null) throw new IllegalStateException("a matvec was taken for a reduction that does not push");
-        long[] sources = sources(rank, key, src);
+        Point p = point(rank, key, src, dst);
         long[] mine = slots[rank];
         gpu.allReduceBarrier(mine, mine[rank], mailboxes[rank].address(), errorDevice);
-        gpu.allReduceSum(sources, dst, n, type);
+        if (!twoShot()) {
+            gpu.allReduceSum(p.sources, dst, n, type);
+            return;
+        }
+        // chunks of whole 128-byte lines; the last ranks' may be short or empty
+        long chunk = (n + ranks.size() - 1) / ranks.size();
+        chunk = (chunk + 31) / 32 * 32;
+        long lo = Math.min(n, rank * chunk), hi = Math.min(n, lo + chunk);
+        if (hi > lo) gpu.allReduceSumChunk(p.sources, p.outputs, lo, hi, type);
+        gpu.allReduceBarrier(mine, mine[rank], mailboxes[rank].address(), errorDevice);  // every chunk is in dst
     }
 
     /**
@@ -185,13 +219,16 @@ final class PeerAllReduce extends DeviceAllReduce {
         return mailboxes[rank].address() + 4L * CudaBackend.MAX_RANKS;
     }
 
-    private long[] sources(int rank, int key, long src) {
+    /** Reduction point {@code key}'s addresses on every rank: exchanged at its first use, then checked. */
+    private Point point(int rank, int key, long src, long dst) {
         Point p = points.computeIfAbsent(key, k -> new Point(ranks.size()));
         if (p.known.getCount() == 0) {
-            if (p.sources[rank] != src) throw new IllegalStateException("reduction point " + key + " moved on rank " + rank);
-            return p.sources;
+            if (p.sources[rank] != src || p.outputs[rank] != dst)
+                throw new IllegalStateException("reduction point " + key + " moved on rank " + rank);
+            return p;
         }
         p.sources[rank] = src;
+        p.outputs[rank] = dst;
         p.known.countDown();
         try {
             if (!p.known.await(60, TimeUnit.SECONDS))
@@ -200,7 +237,7 @@ final class PeerAllReduce extends DeviceAllReduce {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the other ranks", e);
         }
-        return p.sources;
+        return p;
     }
 
     @Override

@@ -22,16 +22,17 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 /**
  * The peer all-reduce on logical devices of GPU 0, directly: every rank ends with the rank-order sum of all partials,
  * bit for bit, through the pushed form (decode-sized, even counts) and the barrier + sum form (odd counts, prompt
- * sizes), interleaved and repeated so that the sequence numbers wrap both inbox halves.
+ * sizes; two-shot from three ranks on, so its chunks come out uneven: 2049 over 3 is 704, 704 and 641 values, 33 over 8 leaves six ranks none),
+ * interleaved and repeated so that the sequence numbers wrap both inbox halves.
  */
 @Tag("cuda")
 class PeerAllReduceTest {
-    /** Counts per reduction: pushed (4096, 64), barrier + sum (odd 2049, and 20480 over 16384). */
-    private static final int[][] SHAPES = {{4096, 1}, {2049, 1}, {64, 1}, {4096, 5}};
+    /** Counts per reduction: pushed (4096, 64), barrier + sum (odd 2049 and 33, and 20480 over 16384). */
+    private static final int[][] SHAPES = {{4096, 1}, {2049, 1}, {64, 1}, {4096, 5}, {33, 1}};
     private static final int ROUNDS = 5;
 
     @ParameterizedTest
-    @CsvSource({"2, F32", "4, F32", "2, BF16", "3, F16"})
+    @CsvSource({"2, F32", "4, F32", "2, BF16", "3, F16", "8, F32"})
     void everyRankGetsTheRankOrderSum(int ranks, QuantType type) throws Exception {
         List<DeviceOps> devices = new ArrayList<>();
         for (int r = 0; r < ranks; r++) devices.add(Backends.require("cuda").open(0, "cuda:0/" + r, 1));
