@@ -18,9 +18,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The peer all-reduce on logical devices of GPU 0, directly: every rank ends with the rank-order sum of all partials,
+ * The peer all-reduce on logical devices of GPU 0 (and of GPUs 0 and 1 where there are two), directly: every rank ends with the rank-order sum of all partials,
  * bit for bit, through the pushed form (decode-sized, even counts) and the barrier + sum form (odd counts, prompt
  * sizes; two-shot from three ranks on, so its chunks come out uneven: 2049 over 3 is 704, 704 and 641 values, 33 over 8 leaves six ranks none),
  * interleaved and repeated so that the sequence numbers wrap both inbox halves.
@@ -32,10 +33,12 @@ class PeerAllReduceTest {
     private static final int ROUNDS = 5;
 
     @ParameterizedTest
-    @CsvSource({"2, F32", "4, F32", "2, BF16", "3, F16", "8, F32"})
-    void everyRankGetsTheRankOrderSum(int ranks, QuantType type) throws Exception {
+    @CsvSource({"2, F32, 1", "4, F32, 1", "2, BF16, 1", "3, F16, 1", "8, F32, 1", "2, F32, 2", "4, F32, 2"})
+    void everyRankGetsTheRankOrderSum(int ranks, QuantType type, int gpus) throws Exception {
+        int have = Backends.require("cuda").deviceCount();
+        assumeTrue(have >= gpus, "needs " + gpus + " GPUs, this machine has " + have);
         List<DeviceOps> devices = new ArrayList<>();
-        for (int r = 0; r < ranks; r++) devices.add(Backends.require("cuda").open(0, "cuda:0/" + r, 1));
+        for (int r = 0; r < ranks; r++) devices.add(Backends.require("cuda").open(r % gpus, "cuda:" + r % gpus + "/" + r, 1));
         ExecutorService pool = Executors.newFixedThreadPool(ranks);
         try (Collective c = devices.getFirst().collective(devices, type, ReducePath.PEER)) {
             Random random = new Random(7);
