@@ -178,8 +178,9 @@ public final class Executor implements AutoCloseable {
                 if (ahead) java.util.Arrays.fill(marks, null);
                 int id = takeChained();
                 given++;
+                // a reduction that gave up (a peer never came) leaves a void step whose winner must not be given out
+                if (collective != null) collective.check();
                 if (id < 0 || id >= vocab) {
-                    if (collective != null) collective.check();
                     throw new IllegalStateException("the greedy step at position " + (pos0 + given - 1) + " found no winner (NaN logits?)");
                 }
                 if (!sink.test(id)) break;

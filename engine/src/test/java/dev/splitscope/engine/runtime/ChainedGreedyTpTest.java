@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -130,6 +131,25 @@ class ChainedGreedyTpTest {
                 assertTrue(made[0].aborted, "the collective was aborted, releasing the rank that replayed");
                 IllegalStateException again = assertThrows(IllegalStateException.class, () -> run.forward(new int[] {4}, 3));
                 assertTrue(again.getMessage().contains("void after an earlier failure"), again.getMessage());
+            }
+        }
+    }
+
+    /** A step whose reduction gave up on the device (a peer timed out) is void: its winner never reaches the caller. */
+    @Test
+    void aStepWhoseReductionGaveUpGivesNoToken() throws Exception {
+        try (GgufFile f = GgufFile.open(TestModels.file("stories260K.gguf"))) {
+            RankFailureTest.BarrierCollective[] made = new RankFailureTest.BarrierCollective[1];
+            try (ModelRun run = open(f, false, made)) {
+                int first = run.forwardGreedy(new int[] {1, 2, 3}, 0);
+                List<Integer> given = new ArrayList<>();
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> run.greedyRun(first, 3, 8, id -> {
+                    given.add(id);
+                    if (given.size() == 3) made[0].deviceError = "device-side all-reduce timed out";
+                    return true;
+                }));
+                assertEquals("device-side all-reduce timed out", e.getMessage());
+                assertEquals(3, given.size(), "no winner of a void step was given out");
             }
         }
     }

@@ -36,6 +36,8 @@ class RankFailureTest {
         final AtomicInteger calls = new AtomicInteger();
         final int failingRank, failAt;
         volatile boolean aborted;
+        /** When set, {@link #check} reports it, as the peer path reports a reduction that gave up on the device. */
+        volatile String deviceError;
         private int arrived;
         private long generation;
 
@@ -49,6 +51,11 @@ class RankFailureTest {
         @Override
         public String description() {
             return "test barrier";
+        }
+
+        @Override
+        public void check() {
+            if (deviceError != null) throw new IllegalStateException(deviceError);
         }
 
         @Override
