@@ -41,11 +41,16 @@ public final class GenerateCommand implements Callable<Integer> {
         GenerateParams params = sampling.params(true, false);
         try (LoadedModel m = LoadedModel.load(model, run.toLoadOptions(params.maxTokens() + 64), LoadProgress.NONE)) {
             out.print(prompt);
-            GenerationResult r = m.generate(prompt, params, (id, text) -> {
-                out.print(text);
+            GenerationResult r;
+            try {
+                r = m.generate(prompt, params, (id, text) -> {
+                    out.print(text);
+                    out.flush();
+                });
+            } finally {
+                out.println();  // ends the streamed line, also before an error's message
                 out.flush();
-            });
-            out.println();
+            }
             err.printf("prompt: %d tokens in %.1f ms (%.1f t/s) | generation: %d tokens in %.1f ms (%.1f t/s) | stop: %s | devices: %s, split %s%n",
                     r.promptIds().length, r.promptNanos() / 1e6, r.promptTokensPerSecond(),
                     r.generatedIds().length, r.generateNanos() / 1e6, r.generateTokensPerSecond(), r.stopReason(),
