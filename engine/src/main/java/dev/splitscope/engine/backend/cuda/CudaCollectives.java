@@ -14,12 +14,33 @@ import java.util.Optional;
  * reaches every other's (logical devices of one GPU always do): one-shot for decode rows, which on two H200s over
  * NVLink beat NCCL for decode and prompts (docs/BENCHMARKS.md), and two-shot for prompt batches from three ranks on,
  * which moves a ring's bytes in two steps instead of 2(p-1). NCCL where the GPUs cannot reach each other (f32, libnccl
- * present), or when asked for; otherwise none, and the executor reduces through the host.
+ * present), or when asked for; otherwise none, and the executor reduces through the host. The peer path also needs a
+ * hardware queue per rank on every GPU ({@link #peerRanksPerGpu}): a rank whose spinning reduction shares a queue
+ * with a peer's work can wait for it forever.
  */
 final class CudaCollectives {
     static final int MAX_PEER_RANKS = 8;
 
     private CudaCollectives() {}
+
+    /**
+     * Ranks of the peer path one GPU can host: one hardware queue each (their timing marks stay inline, CudaMarks), and
+     * one queue left for copies on the legacy stream. Measured on an H200 with the default 8 queues, before marks
+     * stayed inline (two queues per rank): 4 logical devices ran, 5, 6 and 8 timed out in a reduction.
+     */
+    static int peerRanksPerGpu() {
+        return hardwareQueues() - 1;
+    }
+
+    /** CUDA_DEVICE_MAX_CONNECTIONS as the driver reads it: 8 unless set, at most 32. */
+    static int hardwareQueues() {
+        String v = System.getenv("CUDA_DEVICE_MAX_CONNECTIONS");
+        try {
+            return v == null ? 8 : Math.clamp(Integer.parseInt(v.trim()), 1, 32);
+        } catch (NumberFormatException e) {
+            return 8;
+        }
+    }
 
     static Collective open(List<DeviceOps> members, QuantType reduceType, ReducePath path) {
         if (path == ReducePath.HOST || members.size() < 2) return null;
@@ -42,6 +63,15 @@ final class CudaCollectives {
                 ranks.stream().allMatch(b -> a.backend().device().canAccessPeer(b.backend().device())));
         if (path == ReducePath.PEER && !reachable)
             throw new IllegalArgumentException("the peer reduce path needs at most " + MAX_PEER_RANKS + " ranks whose GPUs can all reach each other");
+        long crowded = ranks.stream().collect(java.util.stream.Collectors.groupingBy(r -> r.backend().device().ordinal(),
+                java.util.stream.Collectors.counting())).values().stream().mapToLong(Long::longValue).max().orElse(1);
+        if (crowded > peerRanksPerGpu()) {
+            if (path == ReducePath.PEER)
+                throw new IllegalArgumentException("the peer reduce path runs at most " + peerRanksPerGpu() + " ranks on one GPU, one hardware queue each"
+                        + " (CUDA_DEVICE_MAX_CONNECTIONS=" + hardwareQueues() + ", one left for copies); " + crowded
+                        + " share one here. Set CUDA_DEVICE_MAX_CONNECTIONS (up to 32) before starting, or use --reduce-path host");
+            reachable = false;
+        }
         if (reachable && path != ReducePath.NCCL) return new PeerAllReduce(ranks, type);
         if (path == ReducePath.NCCL || gpus == ranks.size() && type == 0) {
             String refusal = gpus < ranks.size() ? "NCCL needs one GPU per rank (" + ranks.size() + " ranks on " + gpus + " GPU(s))"

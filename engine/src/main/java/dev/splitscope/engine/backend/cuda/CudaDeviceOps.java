@@ -299,6 +299,11 @@ public final class CudaDeviceOps implements DeviceOps {
         return w;
     }
 
+    /** Keeps the timing marks of captured steps on this device's stream (CudaMarks): its GPU hosts other ranks too. */
+    void keepMarksInline() {
+        marks.keepInline();
+    }
+
     @Override
     public void preload(Weight w, boolean matrix) {
         if (matrix) matrix(w);

@@ -20,7 +20,10 @@ import static jcuda.driver.JCudaDriver.cuStreamWaitEvent;
  * end and synchronisation. Inside a captured decode graph they become event-record nodes, so a replayed step is
  * timed split by split as well. There they hang off a side stream: each waits for the work before it, and nothing
  * waits for it until the graph's end, so the kernel after a mark still launches programmatically behind the kernel
- * before it (an event node in between would make it wait for that kernel's end and its own launch).
+ * before it (an event node in between would make it wait for that kernel's end and its own launch). On a GPU that
+ * several ranks of a peer all-reduce share they stay inline ({@link #keepInline}): a graph with a side branch takes a
+ * second hardware queue, and once the ranks' streams outnumber the GPU's queues (CUDA_DEVICE_MAX_CONNECTIONS, 8 by
+ * default) a rank's spinning reduction can stand in a queue in front of the very peer work it waits for.
  */
 final class CudaMarks implements AutoCloseable {
     private static final int RECORD_DEFAULT = 0, RECORD_EXTERNAL = 1, STREAM_NON_BLOCKING = 1, EVENT_DISABLE_TIMING = 2;
@@ -31,6 +34,7 @@ final class CudaMarks implements AutoCloseable {
     private CUstream side;
     private final CUevent fork = new CUevent(), join = new CUevent();
     private long joinQueuedIn = -1;  // the capture whose end joins the side stream back
+    private boolean aside = true;
 
     CudaMarks(CudaDevice device, LaunchQueue queue) {
         this.device = device;
@@ -45,9 +49,14 @@ final class CudaMarks implements AutoCloseable {
         }
         CUevent e = events.get(slot);
         queue.enqueue(List.of("mark", slot), () -> {
-            if (queue.capturing()) recordAside(e);
-            else cuEventRecordWithFlags(e, device.stream(), RECORD_DEFAULT);
+            if (queue.capturing() && aside) recordAside(e);
+            else cuEventRecordWithFlags(e, device.stream(), queue.capturing() ? RECORD_EXTERNAL : RECORD_DEFAULT);
         });
+    }
+
+    /** Records every mark on the device's own stream, also under capture: one hardware queue per device. */
+    void keepInline() {
+        aside = false;
     }
 
     /** Under capture: records e on the side stream after everything captured so far; the side joins at the end. */

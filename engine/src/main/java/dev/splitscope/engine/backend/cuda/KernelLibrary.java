@@ -105,6 +105,8 @@ final class KernelLibrary {
 
     /** Launches {@code k} on the device's stream; block dims (bx, by), grid (gx, gy, gz); args as {@link KernelArg#of}. */
     void launch(Kernel k, int gx, int gy, int gz, int bx, int by, Object... args) {
+        // an empty grid has nothing to do, and CUDA refuses it (a device whose split holds no attention heads)
+        if (gx == 0 || gy == 0 || gz == 0) return;
         CUfunction f = function(k);
         KernelArg[] a = KernelArg.of(k.function, args);
         if (queue != null && queue.recording()) {

@@ -52,6 +52,11 @@ final class PeerAllReduce extends DeviceAllReduce {
      */
     private static final boolean EARLY_GATHER = CudaSwitch.on("earlyGather");
     /**
+     * Ranks that share a GPU record their timing marks inline (CudaMarks.keepInline), one hardware queue each;
+     * -Dsplitscope.cuda.inlineSharedMarks=false keeps them aside, for A/B runs.
+     */
+    private static final boolean INLINE_SHARED_MARKS = CudaSwitch.on("inlineSharedMarks");
+    /**
      * Ranks from which a batch-sized reduction goes two-shot (3, where one-shot would move 2 or more whole partials
      * into each rank); -Dsplitscope.cuda.twoShotFrom=N moves it (2 to test it on two GPUs, 9 for one-shot only).
      */
@@ -111,6 +116,9 @@ final class PeerAllReduce extends DeviceAllReduce {
         this.gpus = (int) ranks.stream().mapToInt(r -> r.backend().device().ordinal()).distinct().count();
         for (CudaDeviceOps a : ranks)
             for (CudaDeviceOps b : ranks) a.backend().device().enablePeerAccess(b.backend().device());
+        if (INLINE_SHARED_MARKS)
+            for (CudaDeviceOps r : ranks)
+                if (ranks.stream().filter(o -> o.backend().device().ordinal() == r.backend().device().ordinal()).count() > 1) r.keepMarksInline();
         mailboxes = new DeviceBuffer[ranks.size()];
         inboxes = new DeviceBuffer[ranks.size()];
         inboxAddresses = new long[ranks.size()];
