@@ -4,6 +4,7 @@ import dev.splitscope.engine.plan.DeviceShard;
 import dev.splitscope.engine.plan.Plan;
 import dev.splitscope.engine.plan.Range;
 import dev.splitscope.engine.plan.RangeSplitter;
+import dev.splitscope.engine.plan.SplitMode;
 import dev.splitscope.engine.model.ModelSpec;
 
 import java.util.Arrays;
@@ -20,6 +21,8 @@ public record Layout(boolean tensorParallel, DeviceShard[] shards, int[] layerDe
 
     /** The executor's view of a plan: per-device shards for a graph split, a device per layer otherwise. */
     public static Layout of(Plan plan) {
+        // a graph split over one device has nothing to reduce: it runs as that device alone
+        if (plan.mode() == SplitMode.GRAPH && plan.shards().size() == 1) return single(plan.spec());
         return switch (plan.mode()) {
             case GRAPH -> new Layout(true, plan.shards().toArray(DeviceShard[]::new), null);
             case LAYER, NONE -> new Layout(false, null, plan.layerDevice());

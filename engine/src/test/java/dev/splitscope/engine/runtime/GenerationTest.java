@@ -35,6 +35,17 @@ class GenerationTest {
         }
     }
 
+    /** A graph split over a single device runs as that device alone (nothing to reduce), as `--split graph` asks. */
+    @Test
+    void aGraphSplitOverOneDeviceGivesTheGoldenIds() throws Exception {
+        Golden g = Golden.of("stories260K.gguf");
+        LoadOptions o = LoadOptions.defaults().on("cpu:1", SplitMode.GRAPH).withCtx(128).withThreads(1);
+        try (LoadedModel m = LoadedModel.load(TestModels.file("stories260K.gguf"), o, LoadProgress.NONE)) {
+            assertEquals(SplitMode.GRAPH, m.plan().mode());
+            assertArrayEquals(g.greedyIds(), m.generate(g.prompt(), GenerateParams.greedy(64), (id, text) -> {}).generatedIds());
+        }
+    }
+
     @Test
     void stopsAtAStopString() throws Exception {
         try (LoadedModel m = load(256)) {

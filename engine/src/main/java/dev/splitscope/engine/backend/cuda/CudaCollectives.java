@@ -24,9 +24,10 @@ final class CudaCollectives {
     private CudaCollectives() {}
 
     /**
-     * Ranks of the peer path one GPU can host: one hardware queue each (their timing marks stay inline, CudaMarks), and
-     * one queue left for copies on the legacy stream. Measured on an H200 with the default 8 queues, before marks
-     * stayed inline (two queues per rank): 4 logical devices ran, 5, 6 and 8 timed out in a reduction.
+     * Ranks of the peer path one GPU can host: one hardware queue each (their timing marks then stay inline,
+     * CudaMarks), and one queue left for copies on the legacy stream. Measured on an H200 with the default 8 queues
+     * and two streams per rank: 4 logical devices ran, 5, 6 and 8 timed out in a reduction; with the marks inline, 7
+     * ran.
      */
     static int peerRanksPerGpu() {
         return hardwareQueues() - 1;

@@ -21,9 +21,9 @@ import static jcuda.driver.JCudaDriver.cuStreamWaitEvent;
  * timed split by split as well. There they hang off a side stream: each waits for the work before it, and nothing
  * waits for it until the graph's end, so the kernel after a mark still launches programmatically behind the kernel
  * before it (an event node in between would make it wait for that kernel's end and its own launch). On a GPU that
- * several ranks of a peer all-reduce share they stay inline ({@link #keepInline}): a graph with a side branch takes a
- * second hardware queue, and once the ranks' streams outnumber the GPU's queues (CUDA_DEVICE_MAX_CONNECTIONS, 8 by
- * default) a rank's spinning reduction can stand in a queue in front of the very peer work it waits for.
+ * four or more ranks of a peer all-reduce share they stay inline ({@link #keepInline}): the side stream takes a second
+ * hardware queue, and once the ranks' streams outnumber the GPU's queues (CUDA_DEVICE_MAX_CONNECTIONS, 8 by default)
+ * a rank's spinning reduction can stand in a queue in front of the very peer work it waits for.
  */
 final class CudaMarks implements AutoCloseable {
     private static final int RECORD_DEFAULT = 0, RECORD_EXTERNAL = 1, STREAM_NON_BLOCKING = 1, EVENT_DISABLE_TIMING = 2;

@@ -52,8 +52,9 @@ final class PeerAllReduce extends DeviceAllReduce {
      */
     private static final boolean EARLY_GATHER = CudaSwitch.on("earlyGather");
     /**
-     * Ranks that share a GPU record their timing marks inline (CudaMarks.keepInline), one hardware queue each;
-     * -Dsplitscope.cuda.inlineSharedMarks=false keeps them aside, for A/B runs.
+     * Ranks that crowd a GPU record their timing marks inline (CudaMarks.keepInline), one hardware queue each, where
+     * two each (a side stream) would leave no queue for copies; -Dsplitscope.cuda.inlineSharedMarks=false keeps them
+     * aside, for A/B runs. Inline marks cost two logical devices a fifth of their decode speed, so fewer keep them aside.
      */
     private static final boolean INLINE_SHARED_MARKS = CudaSwitch.on("inlineSharedMarks");
     /**
@@ -117,8 +118,10 @@ final class PeerAllReduce extends DeviceAllReduce {
         for (CudaDeviceOps a : ranks)
             for (CudaDeviceOps b : ranks) a.backend().device().enablePeerAccess(b.backend().device());
         if (INLINE_SHARED_MARKS)
-            for (CudaDeviceOps r : ranks)
-                if (ranks.stream().filter(o -> o.backend().device().ordinal() == r.backend().device().ordinal()).count() > 1) r.keepMarksInline();
+            for (CudaDeviceOps r : ranks) {
+                long sharing = ranks.stream().filter(o -> o.backend().device().ordinal() == r.backend().device().ordinal()).count();
+                if (2 * sharing > CudaCollectives.hardwareQueues() - 1) r.keepMarksInline();
+            }
         mailboxes = new DeviceBuffer[ranks.size()];
         inboxes = new DeviceBuffer[ranks.size()];
         inboxAddresses = new long[ranks.size()];

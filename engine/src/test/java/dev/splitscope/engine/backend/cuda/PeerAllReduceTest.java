@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The peer all-reduce on logical devices of GPU 0 (and of GPUs 0 and 1 where there are two), directly: every rank ends with the rank-order sum of all partials,
  * bit for bit, through the pushed form (decode-sized, even counts) and the barrier + sum form (odd counts, prompt
- * sizes; two-shot from three ranks on, so its chunks come out uneven: 2049 over 3 is 704, 704 and 641 values, 33 over 8 leaves six ranks none),
+ * sizes; two-shot from three ranks on, so its chunks come out uneven: 2049 over 3 is 704, 704 and 641 values, 33 over 7 leaves five ranks none),
  * interleaved and repeated so that the sequence numbers wrap both inbox halves.
  */
 @Tag("cuda")
@@ -33,7 +33,7 @@ class PeerAllReduceTest {
     private static final int ROUNDS = 5;
 
     @ParameterizedTest
-    @CsvSource({"2, F32, 1", "4, F32, 1", "2, BF16, 1", "3, F16, 1", "8, F32, 1", "2, F32, 2", "4, F32, 2"})
+    @CsvSource({"2, F32, 1", "4, F32, 1", "2, BF16, 1", "3, F16, 1", "7, F32, 1", "2, F32, 2", "4, F32, 2"})
     void everyRankGetsTheRankOrderSum(int ranks, QuantType type, int gpus) throws Exception {
         int have = Backends.require("cuda").deviceCount();
         assumeTrue(have >= gpus, "needs " + gpus + " GPUs, this machine has " + have);
