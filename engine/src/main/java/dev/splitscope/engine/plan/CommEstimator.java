@@ -11,8 +11,8 @@ import java.util.Map;
 /**
  * Communication of one forward step. Graph mode: the embedded tokens broadcast from device 0, two all-reduces per
  * layer (after attn_output and ffn_down) in the form the engine would take ({@link AllReduceForm}: one-shot for decode
- * rows and up to two devices, two-shot for larger batches from three), then a gather of the logits slices to device 0. Layer mode: one copy of the f32 hidden
- * state at every device boundary (and to the lm_head's device). None: nothing.
+ * rows and up to two devices, two-shot for larger batches from three), then a gather of the logits slices to device 0.
+ * Layer mode: one copy of the f32 hidden state at every device boundary (and to the lm_head's device). None: nothing.
  */
 final class CommEstimator {
     private CommEstimator() {}

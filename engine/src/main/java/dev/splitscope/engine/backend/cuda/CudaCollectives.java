@@ -33,6 +33,12 @@ final class CudaCollectives {
         return hardwareQueues() - 1;
     }
 
+    /** How many of {@code ranks} run on {@code r}'s GPU, r included. */
+    static long sharing(List<CudaDeviceOps> ranks, CudaDeviceOps r) {
+        int gpu = r.backend().device().ordinal();
+        return ranks.stream().filter(o -> o.backend().device().ordinal() == gpu).count();
+    }
+
     /** CUDA_DEVICE_MAX_CONNECTIONS as the driver reads it: 8 unless set, at most 32. */
     static int hardwareQueues() {
         String v = System.getenv("CUDA_DEVICE_MAX_CONNECTIONS");
@@ -64,8 +70,7 @@ final class CudaCollectives {
                 ranks.stream().allMatch(b -> a.backend().device().canAccessPeer(b.backend().device())));
         if (path == ReducePath.PEER && !reachable)
             throw new IllegalArgumentException("the peer reduce path needs at most " + MAX_PEER_RANKS + " ranks whose GPUs can all reach each other");
-        long crowded = ranks.stream().collect(java.util.stream.Collectors.groupingBy(r -> r.backend().device().ordinal(),
-                java.util.stream.Collectors.counting())).values().stream().mapToLong(Long::longValue).max().orElse(1);
+        long crowded = ranks.stream().mapToLong(r -> sharing(ranks, r)).max().orElse(1);
         if (crowded > peerRanksPerGpu()) {
             if (path == ReducePath.PEER)
                 throw new IllegalArgumentException("the peer reduce path runs at most " + peerRanksPerGpu() + " ranks on one GPU, one hardware queue each"

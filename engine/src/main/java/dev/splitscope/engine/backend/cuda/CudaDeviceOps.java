@@ -15,9 +15,9 @@ import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
 /**
- * The engine's device operations on one CUDA GPU (or one logical device sharing it). Weights are uploaded once, when the
- * executor preloads them (or on first use); single-token steps are deferred and replayed as CUDA graphs; prompt batches of 32 tokens or more
- * multiply through cuBLAS. Host copies (upload, download, token ids, the position) first run what was deferred.
+ * The engine's device operations on one CUDA GPU (or one logical device sharing it). Weights are uploaded once, when
+ * the executor preloads them (or on first use); single-token steps are deferred and replayed as CUDA graphs; prompt
+ * batches of 32 tokens or more multiply through cuBLAS. Host copies (upload, download, token ids, the position) first run what was deferred.
  *
  * <p>A single-token step reads its token id and position from device memory: staged in pinned memory and copied in
  * just before the step's graph, or left there by the previous step's greedy pick ({@link #queueChained}), so the whole

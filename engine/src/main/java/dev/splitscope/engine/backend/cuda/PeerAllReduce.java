@@ -118,10 +118,8 @@ final class PeerAllReduce extends DeviceAllReduce {
         for (CudaDeviceOps a : ranks)
             for (CudaDeviceOps b : ranks) a.backend().device().enablePeerAccess(b.backend().device());
         if (INLINE_SHARED_MARKS)
-            for (CudaDeviceOps r : ranks) {
-                long sharing = ranks.stream().filter(o -> o.backend().device().ordinal() == r.backend().device().ordinal()).count();
-                if (2 * sharing > CudaCollectives.hardwareQueues() - 1) r.keepMarksInline();
-            }
+            for (CudaDeviceOps r : ranks)
+                if (2 * CudaCollectives.sharing(ranks, r) > CudaCollectives.hardwareQueues() - 1) r.keepMarksInline();
         mailboxes = new DeviceBuffer[ranks.size()];
         inboxes = new DeviceBuffer[ranks.size()];
         inboxAddresses = new long[ranks.size()];
