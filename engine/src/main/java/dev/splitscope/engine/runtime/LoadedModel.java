@@ -61,12 +61,13 @@ public final class LoadedModel implements AutoCloseable {
             List<DeviceOps> ops = open(plan, o);
             ModelRun run;
             try {
+                // pages the weights in, with progress, before making the run: a GPU uploads them all there
+                touch(file, progress);
                 run = new ModelRun(file, graph, Layout.of(plan), ops, o.ctx(), o.batch(), o.reduce(), o.reducePath(), o.kvType());
             } catch (RuntimeException e) {
                 ops.forEach(DeviceOps::close);
                 throw e;
             }
-            touch(file, progress);
             return new LoadedModel(file, spec, tokenizer, plan, run, o);
         } catch (RuntimeException e) {
             file.close();
