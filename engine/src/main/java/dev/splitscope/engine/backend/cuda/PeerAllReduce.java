@@ -206,11 +206,8 @@ final class PeerAllReduce extends DeviceAllReduce {
             gpu.allReduceSum(p.sources, dst, n, type);
             return;
         }
-        // chunks of whole 128-byte lines; the last ranks' may be short or empty
-        long chunk = (n + ranks.size() - 1) / ranks.size();
-        chunk = (chunk + 31) / 32 * 32;
-        long lo = Math.min(n, rank * chunk), hi = Math.min(n, lo + chunk);
-        if (hi > lo) gpu.allReduceSumChunk(p.sources, p.outputs, lo, hi, type);
+        long[] part = chunk(n, ranks.size(), rank);
+        if (part[1] > part[0]) gpu.allReduceSumChunk(p.sources, p.outputs, part[0], part[1], type);
         gpu.allReduceBarrier(mine, mine[rank], mailboxes[rank].address(), errorDevice);  // every chunk is in dst
     }
 
@@ -226,6 +223,16 @@ final class PeerAllReduce extends DeviceAllReduce {
     /** Where rank's last sequence number lives (its mailbox's last slot). */
     private long counter(int rank) {
         return mailboxes[rank].address() + 4L * CudaBackend.MAX_RANKS;
+    }
+
+    /**
+     * Rank's chunk [lo, hi) of n values in a two-shot reduction: whole 128-byte lines (32 floats) each, in rank order,
+     * so the last ranks' may be short or empty.
+     */
+    static long[] chunk(long n, int ranks, int rank) {
+        long size = ((n + ranks - 1) / ranks + 31) / 32 * 32;
+        long lo = Math.min(n, rank * size);
+        return new long[] {lo, Math.min(n, lo + size)};
     }
 
     /** Reduction point {@code key}'s addresses on every rank: exchanged at its first use, then checked. */
