@@ -159,8 +159,10 @@ def check_01(r):
 
 def check_02(r):
     diffs = [float(x) for x in re.findall(r"max \|y - y_whole\| = ([0-9.Ee-]+)", r.text)]
-    assert len(diffs) == 4 and max(diffs) < 1e-5, diffs
+    assert len(diffs) == 6 and max(diffs) < 1e-5, diffs
     assert diffs[0] == 0.0 and diffs[1] == 0.0, f"column parallel must be exact: {diffs}"
+    assert r.text.count("every device holds the same bits either way: true") == 2, "one-shot and two-shot must agree"
+    r.says("one-shot [36, 36, 36, 36], two-shot [18, 18, 18, 18]")
     assert float(r.number(r"max \|all-reduced - whole\| = ([0-9.Ee-]+)")) < 1e-4
     r.table("sharding kinds", "sharding", "to finish")
     ffn = r.table("placement (graph split)", "tensor", "sharding", "range")
@@ -198,7 +200,7 @@ def check_05(r):
     assert len(t["rows"]) == 20, len(t["rows"])
     fits = [row[t["columns"].index("fits")] for row in t["rows"]]
     assert "true" in fits and "false" in fits, fits
-    r.says("DOES_NOT_FIT", "EMPTY_SPLIT", "Q4_K on 2x80GiB: works", "Q4_K on 4x80GiB: refused")
+    r.says("DOES_NOT_FIT", "EMPTY_SPLIT", "Q4_K on 2x80GiB: works", "Q4_K on 4x80GiB: refused", "the engine takes two-shot")
     r.table("communication per step", "kind", "payload_bytes", "wire_bytes")
 
 
