@@ -72,10 +72,11 @@ final class CudaCollectives {
             throw new IllegalArgumentException("the peer reduce path needs at most " + MAX_PEER_RANKS + " ranks whose GPUs can all reach each other");
         long crowded = ranks.stream().mapToLong(r -> sharing(ranks, r)).max().orElse(1);
         if (crowded > peerRanksPerGpu()) {
+            String why = "the peer reduce path runs at most " + peerRanksPerGpu() + " ranks on one GPU, one hardware queue each"
+                    + " (CUDA_DEVICE_MAX_CONNECTIONS=" + hardwareQueues() + ", one left for copies); " + crowded + " share one here";
             if (path == ReducePath.PEER)
-                throw new IllegalArgumentException("the peer reduce path runs at most " + peerRanksPerGpu() + " ranks on one GPU, one hardware queue each"
-                        + " (CUDA_DEVICE_MAX_CONNECTIONS=" + hardwareQueues() + ", one left for copies); " + crowded
-                        + " share one here. Set CUDA_DEVICE_MAX_CONNECTIONS (up to 32) before starting, or use --reduce-path host");
+                throw new IllegalArgumentException(why + ". Set CUDA_DEVICE_MAX_CONNECTIONS (up to 32) before starting, or use --reduce-path host");
+            System.getLogger("splitscope").log(System.Logger.Level.INFO, why + ", so partial sums meet on the host");
             reachable = false;
         }
         if (reachable && path != ReducePath.NCCL) return new PeerAllReduce(ranks, type);
