@@ -30,6 +30,11 @@ public enum AllReduceForm {
 
     /** The most values the engine's peer path reduces one-shot on any number of devices (CudaBackend.ALL_REDUCE_SMALL). */
     public static final int ONE_SHOT_MAX_VALUES = 16384;
+    /**
+     * The most ranks the engine's peer path puts on one GPU with the driver's default 8 hardware queues: one each, one
+     * left for copies (CudaCollectives.peerRanksPerGpu, which follows CUDA_DEVICE_MAX_CONNECTIONS where it is set).
+     */
+    public static final int PEER_RANKS_PER_GPU = 7;
 
     public final String label;
 

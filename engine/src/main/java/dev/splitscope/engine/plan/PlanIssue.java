@@ -13,6 +13,7 @@ public record PlanIssue(Severity severity, String code, String message) {
     public static final String MEMORY_UNKNOWN = "MEMORY_UNKNOWN";
     public static final String KV_TYPE = "KV_TYPE";
     public static final String IDLE_DEVICE = "IDLE_DEVICE";
+    public static final String HOST_REDUCE = "HOST_REDUCE";
 
     /** How bad it is. */
     public enum Severity { INFO, WARNING, ERROR }

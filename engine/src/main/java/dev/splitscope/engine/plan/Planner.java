@@ -74,12 +74,31 @@ public final class Planner {
         LinkSpec link = o.link() != null ? o.link() : LinkSpec.slowest(devs.stream().map(DeviceSpec::link).toList());
         CommPlan comm = CommEstimator.estimate(spec, o, link, layerDevice, head, shards, devs);
 
+        // logical devices that crowd a GPU past what its peer all-reduce can take
+        if (o.mode() == SplitMode.GRAPH) crowdedGpus(devs, issues);
+
         // pass 9: idle devices, then the issues ordered by severity (errors first)
         for (DeviceShard s : shards)
             if (s.isIdle() && fr[s.device()] > 0)
                 issues.add(PlanIssue.warning(PlanIssue.IDLE_DEVICE, "device " + s.device() + " gets no slice of anything"));
         issues.sort(Comparator.comparing((PlanIssue i) -> i.severity()).reversed());
         return new Plan(spec, devs, o, fr, placements, shards, layerDevice, kv, memory, comm, issues);
+    }
+
+    /**
+     * Logical devices of one GPU beyond what the engine's peer all-reduce can host there (one hardware queue per rank,
+     * {@link AllReduceForm#PEER_RANKS_PER_GPU}): their partial sums would meet on the host instead.
+     */
+    static void crowdedGpus(List<DeviceSpec> devs, List<PlanIssue> issues) {
+        java.util.Map<String, Long> perGpu = new java.util.TreeMap<>();
+        for (DeviceSpec d : devs) if (d.kind() == DeviceKind.CUDA) perGpu.merge(d.id(), 1L, Long::sum);
+        perGpu.forEach((gpu, n) -> {
+            if (n > AllReduceForm.PEER_RANKS_PER_GPU)
+                issues.add(PlanIssue.warning(PlanIssue.HOST_REDUCE, n + " logical devices share " + gpu + ": the engine's peer"
+                        + " all-reduce takes at most " + AllReduceForm.PEER_RANKS_PER_GPU + " ranks on one GPU (one hardware queue each"
+                        + " of the 8 that CUDA_DEVICE_MAX_CONNECTIONS gives by default, one left for copies), so partial sums"
+                        + " would meet on the host"));
+        });
     }
 
     /** Fractions as given, else by memory (equal when some memory is unknown), normalised to sum 1. */

@@ -160,6 +160,20 @@ class LargeModelPlanTest {
         assertEquals(null, plan(L70, QuantType.Q4_0, "1xH200", o).comm().allReduceForm());
     }
 
+    /** More logical devices on one GPU than the engine's peer all-reduce takes there: the plan says they meet on the host. */
+    @Test
+    void crowdedGpuWarnsThatPartialSumsMeetOnTheHost() {
+        PlanOptions o = PlanOptions.of(SplitMode.GRAPH);
+        String seven = String.join(",", java.util.Collections.nCopies(AllReduceForm.PEER_RANKS_PER_GPU, "cuda:0"));
+        assertFalse(plan(L70, QuantType.Q4_0, seven, o).has(PlanIssue.HOST_REDUCE));
+        Plan crowded = plan(L70, QuantType.Q4_0, seven + ",cuda:0,cuda:1", o);
+        PlanIssue w = crowded.issues().stream().filter(i -> i.code().equals(PlanIssue.HOST_REDUCE)).findFirst().orElseThrow();
+        assertEquals(PlanIssue.Severity.WARNING, w.severity());
+        assertTrue(w.message().startsWith("8 logical devices share cuda:0: the engine's peer all-reduce takes at most 7 ranks"), w.message());
+        assertFalse(plan(L70, QuantType.Q4_0, seven + ",cuda:0", PlanOptions.of(SplitMode.LAYER)).has(PlanIssue.HOST_REDUCE),
+                "a layer split has no all-reduce");
+    }
+
     private static CommStep firstAllReduce(CommPlan c) {
         return c.steps().stream().filter(x -> x.kind() == CommStep.Kind.ALL_REDUCE).findFirst().orElseThrow();
     }

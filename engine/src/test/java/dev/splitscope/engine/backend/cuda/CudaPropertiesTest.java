@@ -23,6 +23,14 @@ class CudaPropertiesTest {
         System.clearProperty(R4P_COLS);
     }
 
+    /** The planner warns of crowded GPUs at the same line the peer path draws, with the driver's default queues. */
+    @Test
+    void thePeerPathsRanksPerGpuAreThePlannersByDefault() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("CUDA_DEVICE_MAX_CONNECTIONS") == null, "CUDA_DEVICE_MAX_CONNECTIONS is set");
+        assertEquals(8, CudaCollectives.hardwareQueues());
+        assertEquals(dev.splitscope.engine.plan.AllReduceForm.PEER_RANKS_PER_GPU, CudaCollectives.peerRanksPerGpu());
+    }
+
     @Test
     void aSwitchIsOnUnlessSetToFalse() {
         assertTrue(CudaSwitch.on("testSwitch"), "unset");
