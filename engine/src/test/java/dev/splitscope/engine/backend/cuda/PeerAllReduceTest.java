@@ -21,10 +21,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The peer all-reduce on logical devices of GPU 0 (and of GPUs 0 and 1 where there are two), directly: every rank ends with the rank-order sum of all partials,
- * bit for bit, through the pushed form (decode-sized, even counts) and the barrier + sum form (odd counts, prompt
- * sizes; two-shot from three ranks on, so its chunks come out uneven: 2049 over 3 is 704, 704 and 641 values, 33 over 7 leaves five ranks none),
- * interleaved and repeated so that the sequence numbers wrap both inbox halves.
+ * The peer all-reduce on logical devices of GPU 0 (and of GPUs 0 and 1 where there are two), directly: every rank ends
+ * with the rank-order sum of all partials, bit for bit, through the pushed form (decode-sized, even counts) and the
+ * barrier + sum form (odd counts, prompt sizes; two-shot from three ranks on, so its chunks come out uneven: 2049 over
+ * 3 is 704, 704 and 641 values, 33 over 7 leaves five ranks none), interleaved and repeated so that the sequence
+ * numbers wrap both inbox halves.
  */
 @Tag("cuda")
 class PeerAllReduceTest {
