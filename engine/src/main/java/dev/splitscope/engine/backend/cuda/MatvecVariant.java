@@ -28,15 +28,7 @@ enum MatvecVariant {
 
     /** {@link #Q4_0_NARROW_COLS}, or the line -Dsplitscope.cuda.r4pCols=N moves it to (to measure where it pays). */
     static int narrowColsFromProperty() {
-        String v = System.getProperty("splitscope.cuda.r4pCols");
-        if (v == null) return Q4_0_NARROW_COLS;
-        try {
-            int n = Integer.parseInt(v.trim());
-            if (n >= 0) return n;
-        } catch (NumberFormatException e) {
-            // said below
-        }
-        throw new IllegalArgumentException("-Dsplitscope.cuda.r4pCols=" + v + ": not a number of columns (0 or more)");
+        return CudaSwitch.number("r4pCols", Q4_0_NARROW_COLS, 0, "columns");
     }
 
     /**

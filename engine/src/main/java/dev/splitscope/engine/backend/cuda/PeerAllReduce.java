@@ -61,7 +61,7 @@ final class PeerAllReduce extends DeviceAllReduce {
      * Ranks from which a batch-sized reduction goes two-shot (3, where one-shot would move 2 or more whole partials
      * into each rank); -Dsplitscope.cuda.twoShotFrom=N moves it (2 to test it on two GPUs, 9 for one-shot only).
      */
-    static final int TWO_SHOT_FROM = twoShotFromProperty();
+    static final int TWO_SHOT_FROM = CudaSwitch.number("twoShotFrom", 3, 2, "ranks");
     /** A PushTarget (common.cuh): 8 inbox addresses, the counter's, then rank, ranks and type. */
     private static final int PUSH_TARGET_BYTES = 8 * CudaBackend.MAX_RANKS + 8 + 3 * 4 + 4;
 
@@ -97,17 +97,6 @@ final class PeerAllReduce extends DeviceAllReduce {
             outputs = new long[ranks];
             known = new CountDownLatch(ranks);
         }
-    }
-
-    static int twoShotFromProperty() {
-        String v = System.getProperty("splitscope.cuda.twoShotFrom", "3");
-        try {
-            int n = Integer.parseInt(v.trim());
-            if (n >= 2) return n;
-        } catch (NumberFormatException e) {
-            // said below
-        }
-        throw new IllegalArgumentException("-Dsplitscope.cuda.twoShotFrom=" + v + ": not a number of ranks (2 or more)");
     }
 
     /** @param type 0 f32, 1 f16, 2 bf16: the type partial sums travel in */
