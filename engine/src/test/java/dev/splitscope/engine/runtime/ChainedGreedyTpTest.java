@@ -120,38 +120,44 @@ class ChainedGreedyTpTest {
         return new ModelRun(f, arch.buildGraph(s), Layout.evenSplit(s, 2), devs, 64, 16, ReduceType.F32, QuantType.F32);
     }
 
-    @Test
-    void aRankAloneWithARecordedStepVoidsTheRun() throws Exception {
+    /** What a test does with a run of two chaining ranks that has already evaluated a 3-token prompt. */
+    private interface AfterPrompt {
+        void test(ModelRun run, RankFailureTest.BarrierCollective collective, int first) throws Exception;
+    }
+
+    private static void afterPrompt(boolean rank1ClaimsReplay, AfterPrompt body) throws Exception {
         try (GgufFile f = GgufFile.open(TestModels.file("stories260K.gguf"))) {
             RankFailureTest.BarrierCollective[] made = new RankFailureTest.BarrierCollective[1];
-            try (ModelRun run = open(f, true, made)) {
-                int first = run.forwardGreedy(new int[] {1, 2, 3}, 0);
-                IllegalStateException e = assertThrows(IllegalStateException.class, () -> run.greedyRun(first, 3, 8, id -> true));
-                assertTrue(e.getMessage().startsWith("cpu:0 failed in a tensor-parallel step: it had no recorded step to replay"), e.getMessage());
-                assertTrue(made[0].aborted, "the collective was aborted, releasing the rank that replayed");
-                IllegalStateException again = assertThrows(IllegalStateException.class, () -> run.forward(new int[] {4}, 3));
-                assertTrue(again.getMessage().contains("void after an earlier failure"), again.getMessage());
+            try (ModelRun run = open(f, rank1ClaimsReplay, made)) {
+                body.test(run, made[0], run.forwardGreedy(new int[] {1, 2, 3}, 0));
             }
         }
+    }
+
+    @Test
+    void aRankAloneWithARecordedStepVoidsTheRun() throws Exception {
+        afterPrompt(true, (run, collective, first) -> {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> run.greedyRun(first, 3, 8, id -> true));
+            assertTrue(e.getMessage().startsWith("cpu:0 failed in a tensor-parallel step: it had no recorded step to replay"), e.getMessage());
+            assertTrue(collective.aborted, "the collective was aborted, releasing the rank that replayed");
+            IllegalStateException again = assertThrows(IllegalStateException.class, () -> run.forward(new int[] {4}, 3));
+            assertTrue(again.getMessage().contains("void after an earlier failure"), again.getMessage());
+        });
     }
 
     /** A step whose reduction gave up on the device (a peer timed out) is void: its winner never reaches the caller. */
     @Test
     void aStepWhoseReductionGaveUpGivesNoToken() throws Exception {
-        try (GgufFile f = GgufFile.open(TestModels.file("stories260K.gguf"))) {
-            RankFailureTest.BarrierCollective[] made = new RankFailureTest.BarrierCollective[1];
-            try (ModelRun run = open(f, false, made)) {
-                int first = run.forwardGreedy(new int[] {1, 2, 3}, 0);
-                List<Integer> given = new ArrayList<>();
-                IllegalStateException e = assertThrows(IllegalStateException.class, () -> run.greedyRun(first, 3, 8, id -> {
-                    given.add(id);
-                    if (given.size() == 3) made[0].deviceError = "device-side all-reduce timed out";
-                    return true;
-                }));
-                assertEquals("device-side all-reduce timed out", e.getMessage());
-                assertEquals(3, given.size(), "no winner of a void step was given out");
-            }
-        }
+        afterPrompt(false, (run, collective, first) -> {
+            List<Integer> given = new ArrayList<>();
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> run.greedyRun(first, 3, 8, id -> {
+                given.add(id);
+                if (given.size() == 3) collective.deviceError = "device-side all-reduce timed out";
+                return true;
+            }));
+            assertEquals("device-side all-reduce timed out", e.getMessage());
+            assertEquals(3, given.size(), "no winner of a void step was given out");
+        });
     }
 
     @Test
